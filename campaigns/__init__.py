@@ -1,0 +1,42 @@
+"""Campaigns: an event-driven advocacy campaign coordinator for the Social Action Model."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+import config as config_module
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(config: config_module.Config | str | None = None, **overrides) -> Flask:
+    """Build the app. The only place an app is made; nothing here starts a scheduler."""
+    app = Flask(
+        __name__,
+        template_folder=str(PACKAGE_DIR.parent / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_relative_config=True,
+    )
+    cfg = config if isinstance(config, config_module.Config) else config_module.load(config)
+    for name, value in overrides.items():
+        setattr(cfg, name, value)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    cfg.finalise(app.instance_path)
+    app.config.from_object(cfg)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from campaigns import api, auth, cli, db, security_headers, web
+    from campaigns.extensions import babel, csrf
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=auth.preferred_locale)
+    auth.init_app(app)
+    security_headers.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

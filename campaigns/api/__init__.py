@@ -1,0 +1,27 @@
+"""The JSON API under /api/v1: flask-smorest blueprints, one per feature, registered from one tuple.
+
+Conventions: bearer-token auth only; every error is RFC 9457 problem+json; every list is paginated
+(`page`, `page_size`, with an `X-Pagination` header and a `Link` header).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+#: feature modules, each exposing `blp`
+BLUEPRINTS = ("accounts", "orgs")
+
+
+def init_app(app: Flask) -> None:
+    from campaigns.extensions import api, csrf
+
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "A personal API token (cmp_…)."}
+    )
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"campaigns.api.{name}")
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp)

@@ -1,0 +1,124 @@
+"""Engine, sessions and write transactions.
+
+SQLite gets WAL, foreign keys, a busy timeout and synchronous=NORMAL on every connection. Write use cases run in
+`transaction(session)`, which on SQLite begins with BEGIN IMMEDIATE so concurrent writers queue on the busy
+timeout instead of failing when a read snapshot tries to upgrade (SQLITE_BUSY_SNAPSHOT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+_IMMEDIATE = "campaigns_begin_immediate"
+_IN_WRITE = "campaigns_in_write"
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine for `url`, with our SQLite pragmas and transaction handling."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy (not the sqlite3 module) decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+            "synchronous=NORMAL",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get(_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(session_or_engine) -> bool:
+    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    return bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Run one write unit of work and commit it; nested calls join the outer one.
+
+    Any read snapshot the session holds is ended first, so the write starts from fresh data.
+    """
+    if session.info.get(_IN_WRITE):
+        yield session
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={_IMMEDIATE: True})
+    session.info[_IN_WRITE] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info[_IN_WRITE] = False
+
+
+def engine() -> Engine:
+    return current_app.extensions["campaigns.engine"]
+
+
+def new_session(bind: Engine | None = None) -> Session:
+    # expire_on_commit=False: templates render objects after the use case has committed
+    return Session(bind or engine(), expire_on_commit=False)
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = new_session()
+    return g.db_session
+
+
+@contextmanager
+def session_scope(bind: Engine | None = None) -> Iterator[Session]:
+    """A session for jobs and CLI commands, outside any request."""
+    session = new_session(bind)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["campaigns.engine"] = make_engine(app.config["DATABASE_URL"])
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()

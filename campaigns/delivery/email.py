@@ -1,0 +1,73 @@
+"""Email over SMTP, or into a local folder when no SMTP server is configured (development and demo).
+
+Sending is at-least-once: callers pass a stable Message-ID so a retried mail is recognisably the same one.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from campaigns import clock
+
+
+def build(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    message_id: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+) -> EmailMessage:
+    """A mail with a text part, an optional HTML part, and (filename, mime type, bytes) attachments."""
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(clock.now().timestamp(), usegmt=True)
+    msg["Message-ID"] = message_id or make_msgid(domain="campaigns.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    for filename, mimetype, data in attachments or ():
+        maintype, subtype = mimetype.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+def send(msg: EmailMessage) -> None:
+    """Hand the mail to SMTP, or write it to the mail folder. Raises on failure so the caller can retry."""
+    cfg = current_app.config
+    if not cfg["MAIL_SERVER"]:
+        _write_to_folder(msg, Path(cfg["MAIL_FOLDER"]))
+        return
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        smtp.send_message(msg)
+
+
+def _write_to_folder(msg: EmailMessage, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
+    safe_id = "".join(c for c in msg["Message-ID"] if c.isalnum())[:40]
+    (folder / f"{stamp}-{safe_id}.eml").write_bytes(bytes(msg))
+
+
+def folder_messages(limit: int = 200) -> list[Path]:
+    """The mails written to the local folder, newest first (for the development mail page)."""
+    folder = Path(current_app.config["MAIL_FOLDER"])
+    if not folder.exists():
+        return []
+    return sorted(folder.glob("*.eml"), reverse=True)[:limit]

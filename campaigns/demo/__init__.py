@@ -1,0 +1,54 @@
+"""Demo data: a realistic organisation with one person per role, built once by `flask --app wsgi demo`.
+
+Each feature adds a step to STEPS; steps run in order and share what earlier ones made through `DemoWorld`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from campaigns.demo import accounts
+
+#: the password every demo login uses (demo data only)
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+
+
+@dataclass
+class DemoWorld:
+    """What the steps have built so far (people by nickname, the organisation, campaigns…)."""
+
+    session: Session
+    echo: Callable[[str], Any]
+    people: dict[str, Any] = field(default_factory=dict)
+    org: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: (label, step) in order; each feature appends its own
+STEPS: list[tuple[str, Callable[[DemoWorld], None]]] = [
+    ("people and the organisation", accounts.build),
+]
+
+
+def build(session: Session, *, echo: Callable[[str], Any] = print) -> bool:
+    """Build the demo once; returns False if it already exists."""
+    if accounts.exists(session):
+        echo("Demo data already present.")
+        return False
+    world = DemoWorld(session=session, echo=echo)
+    total = len(STEPS)
+    for number, (label, step) in enumerate(STEPS, start=1):
+        echo(f"[{number}/{total}] {label}…")
+        step(world)
+    echo("Demo data ready.")
+    return True
+
+
+def print_logins(echo: Callable[[str], Any] = print) -> None:
+    echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+    for role, email in accounts.LOGINS:
+        echo(f"  {role:<12} {email}")

@@ -1,0 +1,207 @@
+"""People: creating accounts, logging in and out, server-side sessions, passwords and profiles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from campaigns import clock
+from campaigns.db import transaction
+from campaigns.domain.model import AuthSession, NotificationSettings, User
+from campaigns.domain.rules import is_valid_timezone
+from campaigns.services import audit, security, throttle
+from campaigns.services.errors import Conflict, Invalid
+
+LOGIN_FAILED = "That email and password don't match an account. Check them and try again."
+LOGIN_THROTTLED = ("Too many attempts to log in. For your safety, please wait 15 minutes and try again, "
+                   "or reset your password.")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    timezone: str | None = None,
+    locale: str = "en",
+    real_name: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Create an account with a safe display name; the password is checked and hashed with argon2id."""
+    email = normalise_email(email)
+    security.check_password_rules(password, email=email)
+    timezone = timezone or current_app.config["DEFAULT_TIMEZONE"]
+    validate_profile(display_name=display_name, timezone=timezone, locale=locale)
+    with transaction(session):
+        if by_email(session, email):
+            raise Conflict("An account with this email already exists.", field="email")
+        user = User(email=email, password_hash=security.hash_password(password), display_name=display_name.strip(),
+                    timezone=timezone, locale=locale, real_name=real_name, is_admin=is_admin)
+        session.add(user)
+        session.flush()
+        session.add(NotificationSettings(user_id=user.id))
+    return user
+
+
+def validate_profile(*, display_name: str | None = None, timezone: str | None = None,
+                     locale: str | None = None) -> None:
+    if display_name is not None and not display_name.strip():
+        raise Invalid("Choose a display name. It can be a nickname.", field="display_name")
+    if timezone is not None and not is_valid_timezone(timezone):
+        raise Invalid("Choose a time zone from the list, like Europe/London.", field="timezone")
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise Invalid("Choose one of the offered languages.", field="locale")
+
+
+def update_profile(session: Session, user: User, **changes) -> User:
+    """Change display name, real name (and whether it shows), time zone or language."""
+    validate_profile(**{k: v for k, v in changes.items() if k in {"display_name", "timezone", "locale"}})
+    with transaction(session):
+        for name, value in changes.items():
+            setattr(user, name, value.strip() if isinstance(value, str) and name == "display_name" else value)
+        session.add(user)
+    return user
+
+
+def _throttle_keys(email: str, ip: str | None) -> list[str]:
+    keys = [throttle.key("login", "account", normalise_email(email))]
+    if ip:
+        keys.append(throttle.key("login", "addr", ip))
+    return keys
+
+
+def log_in(session: Session, *, email: str, password: str, ip: str | None) -> tuple[User, str]:
+    """Check credentials under per-account and per-address throttling; start a new server-side session.
+
+    Returns the user and the new session's secret. Failures say nothing about whether the account exists.
+    """
+    cfg = current_app.config
+    keys = _throttle_keys(email, ip)
+    window = timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    with transaction(session):
+        throttle.check(session, keys, limit=cfg["LOGIN_MAX_FAILURES"], window=window, message=LOGIN_THROTTLED)
+        user = by_email(session, email)
+        ok = user is not None and user.is_active and security.verify_password(user.password_hash, password)
+        if user is None:
+            security.dummy_verify()
+        if not ok:
+            throttle.fail(session, keys)
+            audit.log(session, "login_failed", actor_id=user.id if user else None, ip=ip)
+    if not ok:
+        raise Invalid(LOGIN_FAILED)
+    with transaction(session):
+        token = start_session(session, user, ip=ip)
+        audit.log(session, "login", actor_id=user.id, ip=ip)
+    return user, token
+
+
+def start_session(session: Session, user: User, *, ip: str | None) -> str:
+    token = security.new_token()
+    session.add(AuthSession(token_hash=security.token_hash(token), user_id=user.id, ip=ip))
+    return token
+
+
+def resume_session(session: Session, token: str) -> tuple[User, AuthSession] | None:
+    """The live session named by the cookie, or None if it was revoked, idled out or is too old."""
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == security.token_hash(token))).first()
+    if auth is None or auth.revoked_at is not None:
+        return None
+    cfg, now = current_app.config, clock.now()
+    idle = timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
+    if now - auth.last_seen_at > idle or now - auth.created_at > absolute:
+        return None
+    user = session.get(User, auth.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - auth.last_seen_at > timedelta(minutes=1):  # one write a minute, not one per request
+        with transaction(session):
+            auth.last_seen_at = now
+            session.add(auth)
+    return user, auth
+
+
+def log_out(session: Session, token: str, *, ip: str | None) -> None:
+    """End this session on the server, so the old cookie no longer works."""
+    with transaction(session):
+        auth = session.exec(select(AuthSession).where(AuthSession.token_hash == security.token_hash(token))).first()
+        if auth and auth.revoked_at is None:
+            auth.revoked_at = clock.now()
+            session.add(auth)
+            audit.log(session, "logout", actor_id=auth.user_id, ip=ip)
+
+
+def revoke_all_sessions(session: Session, user_id: int) -> None:
+    session.exec(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=clock.now())
+    )
+
+
+def change_password(session: Session, user: User, *, current: str, new: str, ip: str | None) -> str:
+    """Change the password, end every session of this person, and return a fresh one for this browser."""
+    if not security.verify_password(user.password_hash, current):
+        raise Invalid("That isn't your current password.", field="current_password")
+    security.check_password_rules(new, email=user.email, field="new_password")
+    with transaction(session):
+        _set_password(session, user, new)
+        token = start_session(session, user, ip=ip)
+        audit.log(session, "password_changed", actor_id=user.id, ip=ip)
+    return token
+
+
+def _set_password(session: Session, user: User, new: str) -> None:
+    user.password_hash = security.hash_password(new)
+    session.add(user)
+    session.flush()
+    revoke_all_sessions(session, user.id)
+
+
+def _reset_fingerprint(user: User) -> str:
+    # Part of the reset link: once the password changes, the link stops working (single use).
+    return security.token_hash(user.password_hash)[:16]
+
+
+def password_reset_token(user: User) -> str:
+    return security.sign("reset", {"uid": user.id, "fp": _reset_fingerprint(user)})
+
+
+def request_password_reset(session: Session, *, email: str, ip: str | None) -> str | None:
+    """Throttled; returns a reset token for an existing account (the caller mails it), else None.
+
+    The caller says the same thing either way, so nobody learns whether an account exists.
+    """
+    keys = [throttle.key("reset", "addr", ip or "-"), throttle.key("reset", "account", normalise_email(email))]
+    with transaction(session):
+        throttle.check(session, keys, limit=5, window=timedelta(hours=1),
+                       message="Too many reset requests. Please wait an hour and try again.")
+        throttle.fail(session, keys)  # every request counts toward the limit
+    user = by_email(session, email)
+    return password_reset_token(user) if user and user.is_active else None
+
+
+def reset_password(session: Session, *, token: str, new: str, ip: str | None) -> User:
+    """Set a new password from an emailed link; the link works once and for a limited time."""
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    data = security.unsign("reset", token, max_age_seconds=hours * 3600)
+    user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or not security.same(data.get("fp", ""), _reset_fingerprint(user)):
+        raise Invalid("This link has already been used or is not valid. Ask for a new one.")
+    security.check_password_rules(new, email=user.email)
+    with transaction(session):
+        _set_password(session, user, new)
+        audit.log(session, "password_reset", actor_id=user.id, ip=ip)
+    return user

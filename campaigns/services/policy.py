@@ -1,0 +1,100 @@
+"""Who may do what: the one place that decides. Views and API endpoints ask here, never decide themselves.
+
+Rules: someone outside an organisation gets NotFound for anything in it (no existence leak); a member whose
+role does not allow an act gets Forbidden. Site admins run the installation; they do not read an
+organisation's members' data unless they are members themselves.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from campaigns.domain.model import CampaignMember, Membership, Role, User
+from campaigns.services.errors import Forbidden, NotFound
+
+ALL = frozenset(Role)
+STAFF = frozenset({Role.worker, Role.coordinator})
+COORDINATORS = frozenset({Role.coordinator})
+
+#: permission -> organisation roles that have it
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "org.view": ALL,
+    "org.manage": COORDINATORS,
+    "members.view": COORDINATORS,
+    "members.manage": COORDINATORS,
+    "audit.view": COORDINATORS,
+    "concern.raise": ALL,
+    "concern.support": ALL,
+    "concern.merge": COORDINATORS,
+    "assessment.write": STAFF,
+    "campaign.view": ALL,
+    "campaign.launch": COORDINATORS,
+    "campaign.manage": COORDINATORS,
+    "campaign.join": frozenset({Role.client, Role.worker}),
+    "goal.propose": ALL,
+    "volunteer": ALL,
+    "act_for_client": frozenset({Role.worker}),
+    "roster.view": COORDINATORS,
+    "contribution.review": COORDINATORS,
+    "reports.view": COORDINATORS,
+    "webhooks.manage": COORDINATORS,
+    "nudges.manage": COORDINATORS,
+}
+
+#: campaign team roles that may manage their campaign as a coordinator would
+CAMPAIGN_MANAGERS = frozenset({"lead", "organiser"})
+#: permissions a campaign lead or organiser holds for their own campaign
+CAMPAIGN_SCOPED = frozenset({"campaign.manage", "roster.view", "contribution.review", "nudges.manage"})
+
+
+def membership(session: Session, user: User | None, org_id: int) -> Membership | None:
+    if user is None or user.id is None:
+        return None
+    query = select(Membership).where(Membership.org_id == org_id, Membership.user_id == user.id)
+    return session.exec(query).first()
+
+
+def require_member(session: Session, user: User | None, org_id: int) -> Membership:
+    """The user's membership of the organisation, or NotFound: outsiders must not learn it exists."""
+    found = membership(session, user, org_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def has_role(member: Membership | None, permission: str) -> bool:
+    return member is not None and Role(member.role) in PERMISSIONS[permission]
+
+
+def authorize(session: Session, user: User | None, permission: str, org_id: int,
+              *, campaign_id: int | None = None) -> Membership:
+    """Allow `permission` in the organisation (or the campaign) or raise NotFound/Forbidden."""
+    member = require_member(session, user, org_id)
+    if has_role(member, permission):
+        return member
+    if campaign_id is not None and permission in CAMPAIGN_SCOPED and _manages(session, user, campaign_id):
+        return member
+    raise Forbidden("You don't have permission to do that here.")
+
+
+def allowed(session: Session, user: User | None, permission: str, org_id: int,
+            *, campaign_id: int | None = None) -> bool:
+    """Whether `authorize` would pass: for showing or hiding buttons and links."""
+    try:
+        authorize(session, user, permission, org_id, campaign_id=campaign_id)
+    except (NotFound, Forbidden):
+        return False
+    return True
+
+
+def _manages(session: Session, user: User | None, campaign_id: int) -> bool:
+    query = select(CampaignMember).where(
+        CampaignMember.campaign_id == campaign_id, CampaignMember.user_id == user.id  # type: ignore[union-attr]
+    )
+    team = session.exec(query).first()
+    return team is not None and team.role in CAMPAIGN_MANAGERS
+
+
+def require_admin(user: User | None) -> None:
+    if user is None or not user.is_admin:
+        raise NotFound()

@@ -1,0 +1,70 @@
+"""Personal API tokens: shown once, stored hashed, revocable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from campaigns import clock
+from campaigns.db import transaction
+from campaigns.domain.model import ApiToken, User
+from campaigns.services import audit, security
+from campaigns.services.errors import Invalid, NotFound
+
+PREFIX = "cmp_"
+
+
+def create(session: Session, user: User, *, name: str, expires_days: int | None = None,
+           ip: str | None = None) -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the secret, which is never shown again."""
+    name = name.strip()
+    if not name:
+        raise Invalid("Give the token a name so you can recognise it later.", field="name")
+    if expires_days is not None and not 1 <= expires_days <= 3650:
+        raise Invalid("Choose between 1 and 3650 days.", field="expires_days")
+    secret = PREFIX + security.new_token()
+    expires_at = clock.now() + timedelta(days=expires_days) if expires_days else None
+    with transaction(session):
+        token = ApiToken(user_id=user.id, name=name[:80], prefix=secret[:10],
+                         token_hash=security.token_hash(secret), expires_at=expires_at)
+        session.add(token)
+        session.flush()
+        audit.log(session, "token_created", actor_id=user.id, target=f"token:{token.id}", ip=ip)
+    return token, secret
+
+
+def of_user(session: Session, user: User) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())
+    return list(session.exec(query))
+
+
+def revoke(session: Session, user: User, token_id: int, *, ip: str | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens (another person's answers NotFound)."""
+    with transaction(session):
+        token = session.get(ApiToken, token_id)
+        if token is None or token.user_id != user.id:
+            raise NotFound()
+        if token.revoked_at is None:
+            token.revoked_at = clock.now()
+            session.add(token)
+            audit.log(session, "token_revoked", actor_id=user.id, target=f"token:{token.id}", ip=ip)
+    return token
+
+
+def authenticate(session: Session, secret: str) -> User | None:
+    """The user a bearer token belongs to, if it is live."""
+    if not secret.startswith(PREFIX):
+        return None
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == security.token_hash(secret))).first()
+    now = clock.now()
+    if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        with transaction(session):
+            token.last_used_at = now
+            session.add(token)
+    return user

@@ -1,0 +1,72 @@
+"""Pages validate with the same marshmallow schemas as the API, so a rule lives in one place.
+
+A failed form re-renders with each message beside its field and every value the person typed kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+
+from campaigns.services.errors import DomainError
+
+_SKIP = {"csrf_token", "submit"}
+
+
+@dataclass
+class Form:
+    """What the person sent, what loaded, and what went wrong (by field; "_form" for the whole form)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def fail(self, error: DomainError) -> Form:
+        """Attach a use case's refusal to the form."""
+        if error.errors:
+            for name, messages in error.errors.items():
+                self.errors.setdefault(name, []).extend(messages)
+        else:
+            self.errors.setdefault("_form", []).append(error.message)
+        return self
+
+
+def _raw(schema: ma.Schema) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for name in request.form:
+        if name in _SKIP:
+            continue
+        values = request.form.getlist(name)
+        declared = schema.fields.get(name)
+        if isinstance(declared, ma.fields.List):
+            raw[name] = [v for v in values if v.strip()]
+        elif values and values[-1].strip() != "":
+            raw[name] = values[-1]
+        elif isinstance(declared, ma.fields.String):
+            raw[name] = None if declared.allow_none else ""  # the field's own rules judge empty text
+        elif declared is not None and declared.allow_none:
+            raw[name] = None
+    for name, declared in schema.fields.items():
+        # an unticked checkbox sends nothing at all
+        if isinstance(declared, ma.fields.Boolean) and name not in raw and f"{name}__present" in request.form:
+            raw[name] = False
+    return raw
+
+
+def load(schema: ma.Schema) -> Form:
+    """Load request.form with `schema`; never raises for bad input."""
+    raw = _raw(schema)
+    form = Form(values={k: request.form.get(k, "") for k in request.form if k not in _SKIP})
+    try:
+        form.data = schema.load(raw)
+    except ma.ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
+        form.errors = {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
+    return form

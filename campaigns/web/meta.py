@@ -1,0 +1,66 @@
+"""The home page, the health check, and the development mail folder."""
+
+from __future__ import annotations
+
+from email import policy as email_policy
+from email.parser import BytesParser
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
+from sqlalchemy import text
+
+from campaigns.auth import current_user
+from campaigns.db import get_session
+from campaigns.delivery import email
+from campaigns.web.context import my_orgs
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/")
+def home():
+    user = current_user()
+    if user is None:
+        return render_template("meta/welcome.html")
+    memberships = my_orgs()
+    if len(memberships) == 1:
+        return redirect(url_for("orgs.home", slug=memberships[0][0].slug))
+    return render_template("meta/home.html", memberships=memberships)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and database reachability, for load balancers."""
+    try:
+        get_session().exec(text("SELECT 1")).one()
+    except Exception:  # any database failure means unhealthy, never a 500 page
+        current_app.logger.exception("health check failed")
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _dev_only():
+    if current_app.config["ENV_NAME"] not in {"development", "testing"} or current_app.config["MAIL_SERVER"]:
+        abort(404)
+
+
+@bp.get("/dev/mail")
+def dev_mail():
+    """Every mail the app would have sent, when no SMTP server is configured (development only)."""
+    _dev_only()
+    mails = [(path.name, _parse(path)) for path in email.folder_messages()]
+    return render_template("meta/mail_list.html", mails=mails)
+
+
+@bp.get("/dev/mail/<name>")
+def dev_mail_one(name: str):
+    _dev_only()
+    path = next((p for p in email.folder_messages(limit=10_000) if p.name == name), None)
+    if path is None:
+        abort(404)
+    msg = _parse(path)
+    body = msg.get_body(preferencelist=("plain",))
+    return render_template("meta/mail_one.html", msg=msg, text=body.get_content() if body else "", name=name)
+
+
+def _parse(path):
+    return BytesParser(policy=email_policy.default).parsebytes(path.read_bytes())

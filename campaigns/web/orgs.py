@@ -1,0 +1,148 @@
+"""An organisation's home, its members (invite, change role, remove), settings, and the audit log page."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from campaigns.api.orgs import InvitationIn, OrgSettingsIn, RoleIn
+from campaigns.auth import client_ip, current_user
+from campaigns.db import get_session
+from campaigns.domain.model import Organisation, Role
+from campaigns.services import audit, orgs, policy
+from campaigns.services.errors import DomainError
+from campaigns.web import forms
+from campaigns.web.pagination import page_of
+
+bp = Blueprint("orgs", __name__, url_prefix="/o/<slug>")
+
+
+def org_for(slug: str, permission: str = "org.view") -> Organisation:
+    """The organisation if the current person may `permission` in it; outsiders get 404."""
+    session = get_session()
+    org = orgs.by_slug(session, slug)
+    policy.authorize(session, current_user(), permission, org.id)
+    return org
+
+
+@bp.get("/")
+@login_required
+def home(slug: str):
+    org = org_for(slug)
+    return render_template("orgs/home.html", org=org, sections=HOME_SECTIONS)
+
+
+#: links on an organisation's home page, added to as features land: (endpoint, label, permission)
+HOME_SECTIONS: list[tuple[str, str, str]] = [
+    ("orgs.members", "Members", "members.view"),
+    ("orgs.settings", "Settings", "org.manage"),
+    ("orgs.audit_log", "Security log", "audit.view"),
+]
+
+
+def _members_page(org: Organisation, invite_form=None, status=200):
+    return render_template(
+        "orgs/members.html", org=org, members=orgs.members(get_session(), org.id), roles=[r.value for r in Role],
+        invite_form=invite_form or forms.Form(values={"role": "client"}), invited_link=request.args.get("sent"),
+    ), status
+
+
+@bp.get("/members")
+@login_required
+def members(slug: str):
+    return _members_page(org_for(slug, "members.view"))
+
+
+@bp.post("/members/invite")
+@login_required
+def invite(slug: str):
+    org = org_for(slug, "members.manage")
+    form = forms.load(InvitationIn())
+    if form.ok:
+        try:
+            invitation, _link = orgs.invite_by_email(get_session(), org, email=form.data["email"],
+                                                     role=form.data["role"], invited_by=current_user(),
+                                                     ip=client_ip())
+        except DomainError as error:
+            form.fail(error)
+        else:
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            return redirect(url_for("orgs.members", slug=slug))
+    return _members_page(org, form, 422)
+
+
+@bp.post("/members/<int:member_id>/role")
+@login_required
+def change_role(slug: str, member_id: int):
+    org = org_for(slug, "members.manage")
+    form = forms.load(RoleIn())
+    if not form.ok:
+        abort(400)
+    try:
+        orgs.change_role(get_session(), org, member_id=member_id, role=form.data["role"], actor=current_user(),
+                         ip=client_ip())
+        flash(_("Role changed."), "success")
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(_(error.message), "error")
+    return redirect(url_for("orgs.members", slug=slug))
+
+
+@bp.post("/members/<int:member_id>/remove")
+@login_required
+def remove_member(slug: str, member_id: int):
+    org = org_for(slug, "members.manage")
+    try:
+        orgs.remove_member(get_session(), org, member_id=member_id, actor=current_user(), ip=client_ip())
+        flash(_("Member removed."), "success")
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(_(error.message), "error")
+    return redirect(url_for("orgs.members", slug=slug))
+
+
+class _JoinCodeIn(ma.Schema):
+    enabled = ma.fields.Boolean(load_default=True)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    org = org_for(slug, "org.manage")
+    form = forms.Form(values=org.model_dump())
+    if request.method == "POST":
+        form = forms.load(OrgSettingsIn())
+        if form.ok:
+            try:
+                orgs.update_settings(get_session(), org, actor=current_user(), **form.data)
+            except DomainError as error:
+                form.fail(error)
+            else:
+                flash(_("Settings saved."), "success")
+                return redirect(url_for("orgs.settings", slug=org.slug))
+    from campaigns.web.accounts import timezones
+
+    return render_template("orgs/settings.html", org=org, form=form, timezones=timezones()), \
+        422 if form.errors else 200
+
+
+@bp.post("/settings/join-code")
+@login_required
+def join_code(slug: str):
+    org = org_for(slug, "org.manage")
+    enabled = request.form.get("enabled", "1") == "1"
+    orgs.set_join_code(get_session(), org, actor=current_user(), enabled=enabled)
+    flash(_("A new join code is ready.") if enabled else _("Joining by code is switched off."), "success")
+    return redirect(url_for("orgs.settings", slug=slug))
+
+
+@bp.get("/audit")
+@login_required
+def audit_log(slug: str):
+    org = org_for(slug, "audit.view")
+    page = page_of(audit.org_events(get_session(), org.id))
+    return render_template("orgs/audit.html", org=org, page=page)
