@@ -84,6 +84,18 @@ def transaction(session: Session) -> Iterator[Session]:
         session.info[_IN_WRITE] = False
 
 
+def insert_ignore(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING on both databases: planning twice inserts once. Returns rows added."""
+    if not rows:
+        return 0
+    if is_sqlite(session):
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=unique)
+    return session.exec(statement).rowcount  # type: ignore[call-overload]
+
+
 def engine() -> Engine:
     return current_app.extensions["campaigns.engine"]
 

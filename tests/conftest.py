@@ -159,3 +159,33 @@ def api(app, session) -> Callable:
 def mailbox(app) -> Callable[[], list]:
     """The mails sent so far (the testing config writes them to a folder)."""
     return factories.mailbox(app)
+
+
+@pytest.fixture
+def make_campaign(session, org):
+    """make_campaign(**overrides): a campaign row in `org` (stage collaboration unless overridden)."""
+    return factories.campaign_factory(session, org)
+
+
+@pytest.fixture
+def campaign(make_campaign):
+    return make_campaign()
+
+
+@pytest.fixture
+def make_goal(session, campaign):
+    """make_goal(**overrides): an accepted goal of `campaign` (pass campaign_id for another)."""
+    make = factories.goal_factory(session)
+    return lambda **overrides: make(**{"campaign_id": campaign.id, **overrides})
+
+
+@pytest.fixture
+def make_action(session, org, campaign):
+    make = factories.action_factory(session, org)
+    return lambda **overrides: make(**{"campaign_id": campaign.id, **overrides})
+
+
+@pytest.fixture
+def make_task(session, org, campaign):
+    make = factories.task_factory(session, org)
+    return lambda **overrides: make(**{"campaign_id": campaign.id, **overrides})

@@ -124,3 +124,61 @@ def mailbox(app):
         return [parser.parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
 
     return read
+
+
+# -- rows for features' tests: direct inserts with defaults, so one feature's tests never wait on another's --
+def row_factory(session, model, defaults):
+    """make(**overrides) -> a committed row of `model`; callables in defaults are called for each row."""
+
+    def make(**overrides):
+        fields = {k: (v() if callable(v) else v) for k, v in defaults.items()}
+        fields.update(overrides)
+        row = model(**fields)
+        session.add(row)
+        session.commit()
+        return row
+
+    return make
+
+
+def campaign_factory(session, org):
+    from datetime import date, timedelta
+
+    from campaigns.domain.model import Campaign
+
+    return row_factory(session, Campaign, {
+        "org_id": org.id, "name": lambda: f"Campaign {next(_seq)}", "summary": "Fair rents for everyone.",
+        "ask": "Cap rent rises at inflation.", "target": "City housing committee", "starts_on": date.today,
+        "deadline": lambda: date.today() + timedelta(days=90), "stage": "collaboration",
+    })
+
+
+def goal_factory(session):
+    from datetime import date, timedelta
+
+    from campaigns.domain.model import Goal
+
+    return row_factory(session, Goal, {
+        "name": lambda: f"Letters {next(_seq)}", "unit": "letters", "target": 100,
+        "due_on": lambda: date.today() + timedelta(days=60),
+    })
+
+
+def action_factory(session, org):
+    from datetime import timedelta
+
+    from campaigns import clock
+    from campaigns.domain.model import Action
+
+    start = lambda: (clock.now() + timedelta(days=7)).replace(microsecond=0)  # noqa: E731
+    return row_factory(session, Action, {
+        "org_id": org.id, "kind": "town_hall", "title": lambda: f"Town hall {next(_seq)}", "starts_at": start,
+        "ends_at": lambda: start() + timedelta(hours=2), "timezone": "Europe/London",
+        "address": "Community Centre, 1 High Street", "checkin_code": lambda: f"C{next(_seq):05d}",
+    })
+
+
+def task_factory(session, org):
+    from campaigns.domain.model import Task
+
+    return row_factory(session, Task, {"org_id": org.id, "title": lambda: f"Task {next(_seq)}", "capacity": 2})

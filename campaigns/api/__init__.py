@@ -11,7 +11,7 @@ import importlib
 from flask import Flask
 
 #: feature modules, each exposing `blp`
-BLUEPRINTS = ("accounts", "orgs")
+BLUEPRINTS = ("accounts", "orgs", "concerns", "campaigns", "volunteering", "nudges", "progress", "privacy")
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from campaigns.demo import accounts
+from campaigns.demo import accounts, campaigns, concerns, nudges, progress, volunteering
 
 #: the password every demo login uses (demo data only)
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -31,6 +31,11 @@ class DemoWorld:
 #: (label, step) in order; each feature appends its own
 STEPS: list[tuple[str, Callable[[DemoWorld], None]]] = [
     ("people and the organisation", accounts.build),
+    ("concerns, supports and consents", concerns.build),
+    ("campaigns in every stage, with goals and teams", campaigns.build),
+    ("actions, tasks, sign-ups and contributions", volunteering.build),
+    ("reminder rules, nudges and inboxes", nudges.build),
+    ("progress history, outcomes and reflections", progress.build),
 ]
 
 

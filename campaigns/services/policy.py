@@ -95,6 +95,20 @@ def _manages(session: Session, user: User | None, campaign_id: int) -> bool:
     return team is not None and team.role in CAMPAIGN_MANAGERS
 
 
+def campaign_for(session: Session, user: User | None, campaign_id: int, permission: str = "campaign.view"):
+    """The campaign if `user` may `permission` in it; NotFound for outsiders and unknown ids.
+
+    Public campaigns are readable by anyone only through the public page (see progress), not through here.
+    """
+    from campaigns.domain.model import Campaign
+
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound()
+    authorize(session, user, permission, campaign.org_id, campaign_id=campaign.id)
+    return campaign
+
+
 def require_admin(user: User | None) -> None:
     if user is None or not user.is_admin:
         raise NotFound()

@@ -7,7 +7,9 @@ import importlib
 from flask import Flask
 
 #: feature modules, each exposing `bp`
-BLUEPRINTS = ("meta", "accounts", "orgs", "admin")
+BLUEPRINTS = (
+    "meta", "accounts", "orgs", "admin", "concerns", "campaigns", "volunteering", "nudges", "progress", "privacy",
+)
 
 
 def init_app(app: Flask) -> None:

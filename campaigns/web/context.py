@@ -9,7 +9,7 @@ from flask import Flask, g, has_request_context
 
 from campaigns.auth import current_user
 from campaigns.db import get_session
-from campaigns.services import orgs, policy
+from campaigns.services import inbox, orgs, policy
 
 
 def my_orgs():
@@ -46,13 +46,4 @@ def init_app(app: Flask) -> None:
 
 def _unread() -> int:
     user = current_user()
-    if user is None:
-        return 0
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from campaigns.domain.model import InboxItem
-
-    query = select(func.count()).select_from(InboxItem).where(
-        InboxItem.user_id == user.id, InboxItem.read_at.is_(None))  # type: ignore[union-attr]
-    return get_session().exec(query).one()
+    return inbox.unread_count(get_session(), user) if user else 0

@@ -1,0 +1,5 @@
+"""Demo data for campaigns (being built)."""
+
+
+def build(world) -> None:
+    return None

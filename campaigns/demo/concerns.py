@@ -1,0 +1,5 @@
+"""Demo data for concerns (being built)."""
+
+
+def build(world) -> None:
+    return None

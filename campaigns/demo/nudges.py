@@ -1,0 +1,5 @@
+"""Demo data for nudges (being built)."""
+
+
+def build(world) -> None:
+    return None

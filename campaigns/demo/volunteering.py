@@ -1,0 +1,5 @@
+"""Demo data for volunteering (being built)."""
+
+
+def build(world) -> None:
+    return None
