@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -26,11 +25,12 @@ def create_app(config: config_module.Config | str | None = None, **overrides) ->
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     cfg.finalise(app.instance_path)
     app.config.from_object(cfg)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from campaigns import api, auth, cli, db, security_headers, web
+    from campaigns import api, auth, cli, db, limits, logs, security_headers, web
     from campaigns.extensions import babel, csrf
 
+    logs.init_app(app)
+    limits.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=auth.preferred_locale)

@@ -106,6 +106,17 @@ def _supervise(processes: list[subprocess.Popen]) -> None:
     stop()
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job one time and exit (for cron or a quick check).")
+def scheduler_command(once: bool):
+    """Run the scheduler process (periodic jobs: nudges, digests, progress); SIGTERM or Ctrl-C stops it."""
+    from campaigns import scheduler
+
+    scheduler.run(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
-    for command in (db_cli, create_user, demo, dev):
+    from campaigns.fuzz import fuzz_command
+
+    for command in (db_cli, create_user, demo, dev, scheduler_command, fuzz_command):
         app.cli.add_command(command)

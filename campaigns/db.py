@@ -84,6 +84,14 @@ def transaction(session: Session) -> Iterator[Session]:
         session.info[_IN_WRITE] = False
 
 
+def count(session: Session, query) -> int:
+    """How many rows a select() returns, without fetching them."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+
+
 def insert_ignore(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:
     """INSERT … ON CONFLICT DO NOTHING on both databases: planning twice inserts once. Returns rows added."""
     if not rows:
@@ -93,7 +101,9 @@ def insert_ignore(session: Session, table, rows: list[dict], *, unique: list[str
     else:
         from sqlalchemy.dialects.postgresql import insert
     statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=unique)
-    return session.exec(statement).rowcount  # type: ignore[call-overload]
+    # count what RETURNING gives back: psycopg reports rowcount -1 for multi-row VALUES (SQLAlchemy 2.1)
+    returning = statement.returning(table.c[unique[0]])
+    return len(session.exec(returning).all())  # type: ignore[call-overload]
 
 
 def engine() -> Engine:

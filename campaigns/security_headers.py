@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if production:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.path.startswith("/api/") or response.mimetype == "text/html":
-            # personal data: never cached by shared caches
+        if not request.path.startswith("/static/"):
+            # pages, API answers and downloads (CSV, JSON, calendars) hold personal data: never cached
             response.headers.setdefault("Cache-Control", "no-store")
         return response

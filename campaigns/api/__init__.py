@@ -11,13 +11,18 @@ import importlib
 from flask import Flask
 
 #: feature modules, each exposing `blp`
-BLUEPRINTS = ("accounts", "orgs", "concerns", "campaigns", "volunteering", "nudges", "progress", "privacy")
+BLUEPRINTS = (
+    "accounts", "orgs", "concerns", "assessments", "consents", "campaigns", "volunteering", "contributions", "nudges",
+    "progress", "outcomes", "reflections", "webhooks", "reports", "privacy",
+)
 
 
 def init_app(app: Flask) -> None:
+    from campaigns.api.common import WallClock
     from campaigns.extensions import api, csrf
 
     api.init_app(app)
+    api.register_field(WallClock, "string", None)  # a pattern, not RFC 3339's date-time (which needs an offset)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "A personal API token (cmp_…)."}
     )

@@ -148,8 +148,11 @@ class Members(MethodView):
     def get(self, org_id: int, pagination_parameters):
         """Members and their roles (coordinators). Shows display names only."""
         org, _ = org_for(org_id, "members.view")
-        return paginate(orgs.members_query(org.id), pagination_parameters, lambda row: {
+        page = paginate(orgs.members_query(org.id), pagination_parameters, lambda row: {
             **row[0].model_dump(), "display_name": row[1].display_name})
+        audit.log_reads(get_session(), viewer_id=caller().id, subject_ids=[m["user_id"] for m in page],
+                        what=f"member list of {org.name}")
+        return page
 
 
 @blp.route("/orgs/<int:org_id>/members/<int:member_id>")

@@ -1,5 +1,216 @@
-"""progress API (being built)."""
+"""Progress: a campaign's goals and burn-up data, activity feeds, the coordinator dashboard, the organisation
+overview and public campaigns."""
 
-from campaigns.api.common import Blueprint
+from __future__ import annotations
 
-blp = Blueprint("api_progress", __name__, description="Progress.")
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import abort
+
+from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.db import get_session
+from campaigns.domain.model import Organisation
+from campaigns.services import activity, dashboards, policy, progress
+
+blp = Blueprint("api_progress", __name__,
+                description="Progress: goals, burn-up data, activity feeds, dashboards, public campaigns.")
+
+
+class PointOut(ma.Schema):
+    day = ma.fields.Date()
+    value = ma.fields.Float()
+
+
+class ProjectionOut(ma.Schema):
+    status = ma.fields.String(metadata={"description": "reached | on_pace | not_at_pace | too_early"})
+    on = ma.fields.Date(allow_none=True, metadata={"description": "When it is (or was) reached."})
+    pace = ma.fields.Float(allow_none=True, metadata={"description": "Units per day over the last 14 days."})
+
+
+class GoalProgressOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    unit = ma.fields.String()
+    target = ma.fields.Integer()
+    current = ma.fields.Float()
+    weight = ma.fields.Float()
+    percent = ma.fields.Integer()
+    due_on = ma.fields.Date(allow_none=True)
+    milestone_reached = ma.fields.Integer()
+    ideal_today = ma.fields.Float(allow_none=True, metadata={"description": "Where the ideal line is today."})
+    projection = ma.fields.Nested(ProjectionOut)
+    series = ma.fields.List(ma.fields.Nested(PointOut), metadata={"description": "Daily values, then today."})
+
+
+class CampaignProgressOut(ma.Schema):
+    campaign_id = ma.fields.Integer()
+    name = ma.fields.String()
+    stage = ma.fields.String()
+    progress_percent = ma.fields.Integer()
+    stalled = ma.fields.Boolean()
+    last_activity_at = ma.fields.DateTime()
+    goals = ma.fields.List(ma.fields.Nested(GoalProgressOut))
+
+
+class PublicEntryOut(ma.Schema):
+    position = ma.fields.Integer()
+    type = ma.fields.String()
+    occurred_at = ma.fields.DateTime()
+    campaign_id = ma.fields.Integer(allow_none=True)
+    campaign_name = ma.fields.String(allow_none=True)
+    summary = ma.fields.String()
+
+
+class EntryOut(PublicEntryOut):
+    actor = ma.fields.String(allow_none=True, metadata={"description": "A display name, where it may be shown."})
+
+
+class UpcomingOut(ma.Schema):
+    action_id = ma.fields.Integer()
+    title = ma.fields.String()
+    campaign_id = ma.fields.Integer()
+    campaign_name = ma.fields.String()
+    starts_at = ma.fields.DateTime()
+    places = ma.fields.Integer()
+    taken = ma.fields.Integer()
+    unfilled = ma.fields.Integer()
+
+
+class ReviewDueOut(ma.Schema):
+    outcome_id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer()
+    campaign_name = ma.fields.String()
+    result = ma.fields.String()
+    review_on = ma.fields.Date()
+
+
+class DashboardOut(ma.Schema):
+    campaigns = ma.fields.List(ma.fields.Nested(CampaignProgressOut))
+    upcoming = ma.fields.List(ma.fields.Nested(UpcomingOut))
+    nudges = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(),
+                            metadata={"description": "Nudges of the last 7 days by status."})
+    reviews = ma.fields.List(ma.fields.Nested(ReviewDueOut))
+
+
+class CountsOut(ma.Schema):
+    concerns_raised = ma.fields.Integer(allow_none=True)
+    concerns_shared = ma.fields.Integer(allow_none=True)
+    volunteers = ma.fields.Integer(allow_none=True)
+    volunteer_hours = ma.fields.Float(allow_none=True)
+    campaigns_by_stage = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    goals_reached = ma.fields.Integer()
+    actions_held = ma.fields.Integer()
+    outcomes_achieved = ma.fields.Integer()
+
+
+class OverviewOut(CountsOut):
+    k = ma.fields.Integer(metadata={"description": "Counts about people below k are null (fewer than k)."})
+
+
+class PublicOutcomeOut(ma.Schema):
+    result = ma.fields.String()
+    what_changed = ma.fields.String()
+    occurred_on = ma.fields.Date()
+    evidence_url = ma.fields.String(allow_none=True)
+
+
+class PublicCampaignOut(ma.Schema):
+    name = ma.fields.String()
+    summary = ma.fields.String()
+    ask = ma.fields.String()
+    target = ma.fields.String()
+    stage = ma.fields.String()
+    deadline = ma.fields.Date(allow_none=True)
+    progress = ma.fields.Nested(CampaignProgressOut)
+    outcomes = ma.fields.List(ma.fields.Nested(PublicOutcomeOut))
+    activity = ma.fields.List(ma.fields.Nested(PublicEntryOut))
+
+
+def progress_out(state: progress.CampaignProgress) -> dict:
+    c = state.campaign
+    return {"campaign_id": c.id, "name": c.name, "stage": c.stage, "progress_percent": state.percent,
+            "stalled": state.stalled, "last_activity_at": c.last_activity_at, "goals": [{
+                **g.goal.model_dump(), "percent": g.percent, "due_on": g.due, "ideal_today": g.ideal_today,
+                "projection": g.projection, "series": [{"day": d, "value": v} for d, v in g.points]}
+                for g in state.goals]}
+
+
+def _org(org_id: int) -> Organisation:
+    org = get_session().get(Organisation, org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@blp.route("/campaigns/<int:campaign_id>/progress")
+class CampaignProgress(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CampaignProgressOut)
+    def get(self, campaign_id: int):
+        """A campaign's progress: goals, counters, burn-up series and projected dates (members)."""
+        session = get_session()
+        campaign = policy.campaign_for(session, caller(), campaign_id)
+        return progress_out(progress.campaign_progress(session, campaign))
+
+
+@blp.route("/campaigns/<int:campaign_id>/activity")
+class CampaignActivity(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, EntryOut(many=True))
+    @blp.paginate()
+    def get(self, campaign_id: int, pagination_parameters):
+        """What happened in a campaign, newest first (members; people by display name only)."""
+        session = get_session()
+        campaign = policy.campaign_for(session, caller(), campaign_id)
+        return activity.describe(session, paginate(activity.campaign_feed(campaign), pagination_parameters))
+
+
+@blp.route("/orgs/<int:org_id>/activity")
+class OrgActivity(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, EntryOut(many=True))
+    @blp.paginate()
+    def get(self, org_id: int, pagination_parameters):
+        """What happened in the organisation, newest first (members; people by display name only)."""
+        session = get_session()
+        policy.authorize(session, caller(), "org.view", org_id)
+        return activity.describe(session, paginate(activity.org_feed(org_id), pagination_parameters))
+
+
+@blp.route("/orgs/<int:org_id>/dashboard")
+class Dashboard(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, DashboardOut)
+    def get(self, org_id: int):
+        """Your campaigns by stage with progress and stalled flags, actions short of volunteers, the nudge
+        summary and outcomes due for review (coordinators and campaign leads)."""
+        board = dashboards.coordinator_dashboard(get_session(), user=caller(), org=_org(org_id))
+        return {"campaigns": [progress_out(p) for p in board.campaigns], "nudges": board.nudges,
+                "upcoming": [{"action_id": u.action.id, "title": u.action.title, "campaign_id": u.action.campaign_id,
+                              "campaign_name": u.campaign_name, "starts_at": u.action.starts_at,
+                              "places": u.capacity, "taken": u.taken, "unfilled": u.unfilled}
+                             for u in board.upcoming],
+                "reviews": [{"outcome_id": o.id, "campaign_id": o.campaign_id, "campaign_name": name,
+                             "result": o.result, "review_on": o.review_on} for o, name in board.reviews]}
+
+
+@blp.route("/orgs/<int:org_id>/overview")
+class Overview(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, OverviewOut)
+    def get(self, org_id: int):
+        """What the organisation has done together, in counts; counts about people below k are null."""
+        return dashboards.overview(get_session(), user=caller(), org=_org(org_id))
+
+
+@blp.route("/public/campaigns/<int:campaign_id>")
+class PublicCampaign(MethodView):
+    @blp.response(200, PublicCampaignOut)
+    def get(self, campaign_id: int):
+        """A campaign its coordinators made public: no login, and nothing about any person."""
+        found = dashboards.public_campaign(get_session(), campaign_id)
+        c = found.campaign
+        return {"name": c.name, "summary": c.summary, "ask": c.ask, "target": c.target, "stage": c.stage,
+                "deadline": c.deadline, "progress": progress_out(found.progress), "outcomes": found.outcomes,
+                "activity": found.activity}

@@ -1,17 +1,22 @@
 """Email over SMTP, or into a local folder when no SMTP server is configured (development and demo).
 
 Sending is at-least-once: callers pass a stable Message-ID so a retried mail is recognisably the same one.
+`send_nudge` is the email channel of the dispatcher: the Message-ID comes from the nudge's dedupe key, every
+mail has text and HTML parts, says why it was sent, and carries a one-click `List-Unsubscribe` (RFC 8058) that
+really switches that kind of message off; a sign-up confirmation brings an .ics file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, render_template
 
 from campaigns import clock
 
@@ -71,3 +76,37 @@ def folder_messages(limit: int = 200) -> list[Path]:
     if not folder.exists():
         return []
     return sorted(folder.glob("*.eml"), reverse=True)[:limit]
+
+
+# -- the nudge channel ------------------------------------------------------------------------------------------
+def message_id_for(dedupe_key: str) -> str:
+    """A Message-ID that is the same on every attempt at the same nudge (and differs between nudges)."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "campaigns.local"
+    return f"<n.{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@{host}>"
+
+
+def send_nudge(session, nudge) -> None:
+    """Send one nudge by email (the dispatcher marks it sent afterwards). Raises on failure, to be retried."""
+    from campaigns.delivery import calendar, messages
+    from campaigns.delivery.checks import Person
+    from campaigns.domain.model import User
+    from campaigns.services import notification_settings
+
+    user = session.get(User, nudge.recipient_id)
+    person = Person(user.id, user.email, user.display_name, user.locale, user.timezone)
+    message = messages.render(nudge, person)
+    unsubscribe = messages.external("nudges.unsubscribe", token=notification_settings.unsubscribe_token(
+        user_id=user.id, kind=nudge.kind))
+    context = {"message": message, "person": person, "unsubscribe": unsubscribe,
+               "settings_url": messages.external("nudges.settings"),
+               "link": messages.external("meta.home").rstrip("/") + message.link if message.link else None}
+    attachments = []
+    if nudge.kind in ("signup_confirmed", "signup_promoted"):
+        ics = calendar.for_signup_subject(session, nudge.payload or {})
+        if ics:
+            attachments.append(("invite.ics", "text/calendar", ics))
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+               "Auto-Submitted": "auto-generated"}
+    send(build(to=user.email, subject=message.title, text=render_template("nudges/email.txt", **context),
+               html=render_template("nudges/email.html", **context), message_id=message_id_for(nudge.dedupe_key),
+               headers=headers, attachments=attachments))

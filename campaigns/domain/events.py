@@ -97,6 +97,16 @@ class GoalDeclined(Event):
     name: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class GoalChanged(Event):
+    """An accepted goal's name, target, due date or weight changed (progress is measured against it)."""
+
+    subject_type = "goal"
+    name: str
+    target: int
+    due_on: str | None
+
+
 # -- volunteering --------------------------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class ActionPlanned(Event):
@@ -188,6 +198,8 @@ class ContributionRejected(Event):
 class VolunteersMessaged(Event):
     subject_type = "task"
     recipients: int
+    #: set when all volunteers of an action were messaged (subject_id is then None)
+    action_id: int | None = None
 
 
 # -- progress and evaluation ---------------------------------------------------------------------------------

@@ -11,6 +11,11 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def zone_names() -> frozenset[str]:
+    """Every IANA time zone name this system knows."""
+    return _zones()
+
+
 def is_valid_timezone(name: str) -> bool:
     return name in _zones()
 

@@ -153,14 +153,29 @@ def revoke_all_sessions(session: Session, user_id: int) -> None:
 
 def change_password(session: Session, user: User, *, current: str, new: str, ip: str | None) -> str:
     """Change the password, end every session of this person, and return a fresh one for this browser."""
-    if not security.verify_password(user.password_hash, current):
-        raise Invalid("That isn't your current password.", field="current_password")
+    reauthenticate(session, user, password=current, ip=ip, field="current_password",
+                   message="That isn't your current password.")
     security.check_password_rules(new, email=user.email, field="new_password")
     with transaction(session):
         _set_password(session, user, new)
         token = start_session(session, user, ip=ip)
         audit.log(session, "password_changed", actor_id=user.id, ip=ip)
     return token
+
+
+def reauthenticate(session: Session, user: User, *, password: str, ip: str | None, field: str = "password",
+                   message: str = "That isn't your password.") -> None:
+    """Check the password of someone already logged in, before a sensitive act; throttled like logging in,
+    so a stolen session cannot be used to guess the password."""
+    cfg = current_app.config
+    keys = [throttle.key("reauth", "account", str(user.id))] + ([throttle.key("reauth", "addr", ip)] if ip else [])
+    with transaction(session):
+        throttle.check(session, keys, limit=cfg["LOGIN_MAX_FAILURES"],
+                       window=timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]), message=LOGIN_THROTTLED)
+        if security.verify_password(user.password_hash, password):
+            return
+        throttle.fail(session, keys)
+    raise Invalid(message, field=field)
 
 
 def _set_password(session: Session, user: User, new: str) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from campaigns import clock
+from campaigns.db import transaction
 from campaigns.domain.model import AuditLog, ReadAccess
+
+logger = logging.getLogger("campaigns.security")
 
 
 def log(
@@ -24,12 +28,23 @@ def log(
     """Record a security event (login, logout, role change, token created…) in the caller's transaction."""
     session.add(AuditLog(action=action, actor_id=actor_id, org_id=org_id, target=target, ip=ip,
                          details=details))
+    # the same event in the process log (ids only: details stay in the table)
+    logger.info("%s actor=%s org=%s target=%s ip=%s", action, actor_id, org_id, target, ip)
 
 
 def log_read(session: Session, *, viewer_id: int, subject_user_id: int, what: str) -> None:
     """Record that `viewer` looked at another person's personal data. Looking at your own is not logged."""
     if viewer_id != subject_user_id:
         session.add(ReadAccess(viewer_id=viewer_id, subject_user_id=subject_user_id, what=what))
+
+
+def log_reads(session: Session, *, viewer_id: int, subject_ids, what: str) -> None:
+    """Record that `viewer` saw a list naming these people (a roster, a member list), in one write."""
+    rows = [{"viewer_id": viewer_id, "subject_user_id": uid, "what": what, "at": clock.now()}
+            for uid in sorted(set(subject_ids)) if uid is not None and uid != viewer_id]
+    if rows:
+        with transaction(session):
+            session.exec(insert(ReadAccess), params=rows)  # type: ignore[call-overload]
 
 
 def org_events(session: Session, org_id: int | None):

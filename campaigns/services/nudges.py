@@ -1,7 +1,8 @@
 """Nudges: messages the system sends on its own, as rows the scheduler delivers.
 
 `plan()` is how every feature asks for a nudge: it inserts one row per channel, keyed by a dedupe key, so
-planning twice inserts once. Delivery, care rules and retries live in delivery/ and the scheduler jobs.
+planning twice inserts once. Reminder rules plan through `services/planner.py`; delivery, care rules and retries
+live in `delivery/` and the scheduler jobs. This module also answers the status pages and the admin's retry.
 """
 
 from __future__ import annotations
@@ -9,12 +10,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from sqlmodel import Session
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from campaigns import clock
-from campaigns.db import insert_ignore
-from campaigns.domain.model import Nudge
+from campaigns.db import is_sqlite, transaction
+from campaigns.domain.model import Nudge, User
+from campaigns.services import audit
+from campaigns.services.errors import Conflict, NotFound
 
 
 def anchor_checksum(moment: datetime | None) -> str:
@@ -40,35 +45,137 @@ class NudgeSpec:
     endpoint_id: int | None = None
     payload: dict = field(default_factory=dict)
 
+    @cached_property
+    def checksum(self) -> str:
+        return anchor_checksum(self.anchor)
+
     def dedupe_key(self, channel: str) -> str:
         who = f"u{self.recipient_id}" if self.recipient_id is not None else f"e{self.endpoint_id}"
-        return f"{self.reason}|{who}|{self.subject_type}:{self.subject_id}|{anchor_checksum(self.anchor)}|{channel}"
+        return f"{self.reason}|{who}|{self.subject_type}:{self.subject_id}|{self.checksum}|{channel}"
 
 
 def plan(session: Session, spec: NudgeSpec) -> int:
     """Plan a nudge on each of its channels, inside the caller's transaction. Returns how many rows were new."""
-    due = spec.due_at or clock.now()
-    rows = [
-        {
-            "dedupe_key": spec.dedupe_key(channel)[:200],
-            "org_id": spec.org_id,
-            "campaign_id": spec.campaign_id,
-            "recipient_id": spec.recipient_id,
-            "endpoint_id": spec.endpoint_id,
-            "kind": spec.kind,
-            "rule_id": spec.rule_id,
-            "subject_type": spec.subject_type,
-            "subject_id": spec.subject_id,
-            "anchor_checksum": anchor_checksum(spec.anchor),
-            "channel": channel,
-            "due_at": due,
-            "expires_at": spec.expires_at,
-            "status": "planned",
-            "attempts": 0,
-            "next_attempt_at": due,
-            "payload": spec.payload,
-            "created_at": clock.now(),
-        }
-        for channel in spec.channels
-    ]
-    return insert_ignore(session, Nudge.__table__, rows, unique=["dedupe_key"])
+    return plan_many(session, [spec])
+
+
+def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
+    """Plan many nudges with a few multi-row inserts (the sweep and the benchmark plan thousands at once)."""
+    now = clock.now()
+    return insert_new(session, Nudge.__table__, [_row(spec, channel, now) for spec in specs
+                                                 for channel in spec.channels], unique=["dedupe_key"])
+
+
+def insert_new(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:
+    """Insert-or-ignore many rows as one executemany (compiled once, sent in pages by SQLAlchemy), counting the
+    rows really added. RETURNING counts them exactly; for thousands of rows on PostgreSQL, where psycopg spends
+    long parsing the huge multi-row statements RETURNING needs, the rows already there are counted first."""
+    if not rows:
+        return 0
+    if is_sqlite(session):
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=unique)
+    if is_sqlite(session) or len(rows) < 200 or len(unique) != 1:
+        return len(session.exec(statement.returning(table.c.id), params=rows).all())  # type: ignore
+    key = table.c[unique[0]]
+    values = [row[unique[0]] for row in rows]
+    there = sum(session.exec(select(func.count()).select_from(table).where(  # type: ignore[call-overload]
+        key.in_(values[start:start + 1000]))).one() for start in range(0, len(values), 1000))
+    session.exec(statement, params=rows)  # type: ignore[call-overload]
+    return len(rows) - there  # exact unless another scheduler planned the same rows in between
+
+
+def _row(spec: NudgeSpec, channel: str, now: datetime) -> dict:
+    due = spec.due_at or now
+    return {
+        "dedupe_key": spec.dedupe_key(channel)[:200], "org_id": spec.org_id, "campaign_id": spec.campaign_id,
+        "recipient_id": spec.recipient_id, "endpoint_id": spec.endpoint_id, "kind": spec.kind,
+        "rule_id": spec.rule_id, "subject_type": spec.subject_type, "subject_id": spec.subject_id,
+        "anchor_checksum": spec.checksum, "channel": channel, "due_at": due,
+        "expires_at": spec.expires_at, "status": "planned", "attempts": 0, "next_attempt_at": due,
+        "payload": spec.payload, "created_at": now,
+    }
+
+
+RELATIONSHIP_ENDED = "They cancelled their sign-up"
+SWITCHED_OFF = "The reminder was switched off"
+#: skip reasons the planner undoes when the cause goes away (they sign up again, the rule is switched back on)
+REVIVABLE = (RELATIONSHIP_ENDED, SWITCHED_OFF)
+
+
+def revive(session: Session, keys: list[str]) -> int:
+    """Plan again the nudges with these keys that were skipped for a reason that no longer holds."""
+    revived = 0
+    for start in range(0, len(keys), 500):
+        statement = (update(Nudge).where(col(Nudge.dedupe_key).in_(keys[start:start + 500]),
+                                         Nudge.status == "skipped", col(Nudge.skip_reason).in_(REVIVABLE))
+                     .values(status="planned", skip_reason=None, next_attempt_at=Nudge.due_at))
+        revived += session.exec(statement).rowcount  # type: ignore[call-overload]
+    return revived
+
+
+def skip_planned(session: Session, *, reason: str, subject_type: str, subject_ids: list[int],
+                 recipient_id: int | None = None, keep_checksum: str | None = None,
+                 kinds: list[str] | None = None) -> int:
+    """Skip nudges not yet sent about these subjects (all, one person's, or those planned for another anchor
+    time than `keep_checksum`), inside the caller's transaction. A nudge being sent right now is left to the
+    send-time checks, which see the same change."""
+    if not subject_ids:
+        return 0
+    statement = update(Nudge).where(
+        Nudge.subject_type == subject_type, col(Nudge.subject_id).in_(subject_ids),
+        col(Nudge.status).in_(["planned", "failed"]))
+    if recipient_id is not None:
+        statement = statement.where(Nudge.recipient_id == recipient_id)
+    if keep_checksum is not None:
+        statement = statement.where(Nudge.anchor_checksum != keep_checksum)
+    if kinds is not None:
+        statement = statement.where(col(Nudge.kind).in_(kinds))
+    return session.exec(statement.values(status="skipped", skip_reason=reason[:120])).rowcount  # type: ignore
+
+
+# -- status pages ---------------------------------------------------------------------------------------------
+STATUSES = ("planned", "sending", "sent", "skipped", "failed", "dead")
+
+
+def campaign_nudges(campaign_id: int, *, status: str | None = None, subject: tuple[str, int] | None = None):
+    """A campaign's nudges with their recipients' display names, newest due first (coordinators' page)."""
+    query = (select(Nudge, User.display_name).join(User, User.id == Nudge.recipient_id, isouter=True)
+             .where(Nudge.campaign_id == campaign_id).order_by(col(Nudge.due_at).desc(), col(Nudge.id).desc()))
+    if status:
+        query = query.where(Nudge.status == status)
+    if subject:
+        query = query.where(Nudge.subject_type == subject[0], Nudge.subject_id == subject[1])
+    return query
+
+
+def status_counts(session: Session, campaign_id: int) -> dict[tuple[str, int | None], dict[str, int]]:
+    """Per subject (action, task…): how many nudges are planned, sent, skipped, failed."""
+    query = (select(Nudge.subject_type, Nudge.subject_id, Nudge.status, func.count())
+             .where(Nudge.campaign_id == campaign_id)
+             .group_by(Nudge.subject_type, Nudge.subject_id, Nudge.status))
+    counts: dict[tuple[str, int | None], dict[str, int]] = {}
+    for subject_type, subject_id, status, n in session.exec(query):
+        counts.setdefault((subject_type, subject_id), dict.fromkeys(STATUSES, 0))[status] = n
+    return counts
+
+
+def dead_letters():
+    """Nudges that failed every attempt, newest first (admins)."""
+    return select(Nudge).where(Nudge.status == "dead").order_by(col(Nudge.id).desc())
+
+
+def retry_dead(session: Session, *, nudge_id: int, actor: User) -> Nudge:
+    """Give a dead nudge a fresh set of attempts (admins); care rules still apply when it is sent."""
+    with transaction(session):
+        nudge = session.get(Nudge, nudge_id)
+        if nudge is None:
+            raise NotFound()
+        if nudge.status != "dead":
+            raise Conflict("Only a message that failed every attempt can be retried.")
+        nudge.status, nudge.attempts, nudge.next_attempt_at = "planned", 0, clock.now()
+        session.add(nudge)
+        audit.log(session, "nudge_retried", actor_id=actor.id, org_id=nudge.org_id, target=f"nudge:{nudge.id}")
+    return nudge

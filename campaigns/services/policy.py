@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "concern.raise": ALL,
     "concern.support": ALL,
     "concern.merge": COORDINATORS,
+    "concern.close": COORDINATORS,
+    "concern.export": COORDINATORS,
     "assessment.write": STAFF,
     "campaign.view": ALL,
     "campaign.launch": COORDINATORS,
@@ -34,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "goal.propose": ALL,
     "volunteer": ALL,
     "act_for_client": frozenset({Role.worker}),
+    #: a client gives consents (and workers receive them: act_for_client)
+    "consent.give": frozenset({Role.client}),
     "roster.view": COORDINATORS,
     "contribution.review": COORDINATORS,
     "reports.view": COORDINATORS,
@@ -64,6 +68,14 @@ def require_member(session: Session, user: User | None, org_id: int) -> Membersh
 
 def has_role(member: Membership | None, permission: str) -> bool:
     return member is not None and Role(member.role) in PERMISSIONS[permission]
+
+
+def has_role_anywhere(session: Session, user: User | None, permission: str) -> bool:
+    """Whether any of the user's memberships grants `permission` (for account pages, outside one group)."""
+    if user is None or user.id is None:
+        return False
+    members = session.exec(select(Membership).where(Membership.user_id == user.id))
+    return any(has_role(member, permission) for member in members)
 
 
 def authorize(session: Session, user: User | None, permission: str, org_id: int,

@@ -9,10 +9,12 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import ApiToken, User
-from campaigns.services import audit, security
+from campaigns.services import audit, security, throttle
 from campaigns.services.errors import Invalid, NotFound
 
 PREFIX = "cmp_"
+#: tokens one account (or one address) may create per hour: enough for any real use, too few to farm them
+CREATE_LIMIT = 20
 
 
 def create(session: Session, user: User, *, name: str, expires_days: int | None = None,
@@ -25,7 +27,11 @@ def create(session: Session, user: User, *, name: str, expires_days: int | None 
         raise Invalid("Choose between 1 and 3650 days.", field="expires_days")
     secret = PREFIX + security.new_token()
     expires_at = clock.now() + timedelta(days=expires_days) if expires_days else None
+    keys = [throttle.key("token", "account", str(user.id))] + ([throttle.key("token", "addr", ip)] if ip else [])
     with transaction(session):
+        throttle.check(session, keys, limit=CREATE_LIMIT, window=timedelta(hours=1),
+                       message="You've created many tokens in the last hour. Please wait a while and try again.")
+        throttle.fail(session, keys)  # every creation counts
         token = ApiToken(user_id=user.id, name=name[:80], prefix=secret[:10],
                          token_hash=security.token_hash(secret), expires_at=expires_at)
         session.add(token)

@@ -8,7 +8,8 @@ from flask import Flask
 
 #: feature modules, each exposing `bp`
 BLUEPRINTS = (
-    "meta", "accounts", "orgs", "admin", "concerns", "campaigns", "volunteering", "nudges", "progress", "privacy",
+    "meta", "accounts", "orgs", "admin", "concerns", "assessments", "consents", "campaigns", "volunteering", "rosters",
+    "contributions", "calendar", "nudges", "progress", "outcomes", "reflections", "webhooks", "reports", "privacy",
 )
 
 

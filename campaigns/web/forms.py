@@ -41,7 +41,7 @@ class Form:
 def _raw(schema: ma.Schema) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for name in request.form:
-        if name in _SKIP:
+        if name in _SKIP or name.endswith("__present"):  # a checkbox's marker, read below
             continue
         values = request.form.getlist(name)
         declared = schema.fields.get(name)

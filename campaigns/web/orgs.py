@@ -39,12 +39,23 @@ HOME_SECTIONS: list[tuple[str, str, str]] = [
     ("orgs.members", "Members", "members.view"),
     ("orgs.settings", "Settings", "org.manage"),
     ("orgs.audit_log", "Security log", "audit.view"),
+    ("concerns.board", "Concerns", "org.view"),
+    ("campaigns.index", "Campaigns", "campaign.view"),
+    ("nudges.org_reminders", "Reminders and deliveries", "nudges.manage"),
+    ("progress.dashboard", "Dashboard", "reports.view"),
+    ("progress.overview", "Overview", "org.view"),
+    ("progress.org_activity", "Activity", "org.view"),
+    ("webhooks.endpoints", "Webhooks", "webhooks.manage"),
+    ("reports.index", "Reports", "reports.view"),
 ]
 
 
 def _members_page(org: Organisation, invite_form=None, status=200):
+    members = orgs.members(get_session(), org.id)
+    audit.log_reads(get_session(), viewer_id=current_user().id, subject_ids=[u.id for _, u in members],
+                    what=f"member list of {org.name}")
     return render_template(
-        "orgs/members.html", org=org, members=orgs.members(get_session(), org.id), roles=[r.value for r in Role],
+        "orgs/members.html", org=org, members=members, roles=[r.value for r in Role],
         invite_form=invite_form or forms.Form(values={"role": "client"}), invited_link=request.args.get("sent"),
     ), status
 

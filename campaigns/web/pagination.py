@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from sqlalchemy import func
-from sqlmodel import select
 
-from campaigns.db import get_session
+from campaigns.db import count, get_session
 
 
 @dataclass
@@ -36,6 +34,6 @@ def page_of(query, size: int = 50) -> Page:
     number = request.args.get("page", 1, type=int) or 1
     number = max(1, number)
     session = get_session()
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    total = count(session, query)
     items = list(session.exec(query.offset((number - 1) * size).limit(size)))
     return Page(items=items, number=number, size=size, total=total)

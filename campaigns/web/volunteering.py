@@ -1,5 +1,304 @@
-"""volunteering pages (being built)."""
+"""Action and task pages: plan, edit and move actions, add tasks, sign up and step back, sign a client up,
+and "My tasks". Rosters and messages are in web/rosters.py; contributions in web/contributions.py."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from campaigns import clock
+from campaigns.api.volunteering_schemas import ActionDetailsIn, ActionIn, RescheduleIn, SignupIn, TaskDetailsIn, TaskIn
+from campaigns.auth import current_user
+from campaigns.db import get_session
+from campaigns.domain import rules_volunteering as rules
+from campaigns.domain.model import Action, Campaign, Signup, Task
+from campaigns.services import consents, policy, volunteering
+from campaigns.services import tasks as task_service
+from campaigns.services import volunteering_queries as queries
+from campaigns.services.errors import DomainError
+from campaigns.web import forms
 
 bp = Blueprint("volunteering", __name__)
+
+FORM_TIME = "%Y-%m-%dT%H:%M"
+
+
+@bp.app_context_processor
+def _panel_helpers() -> dict:
+    """Template globals for the campaign page's volunteering panel (templates/volunteering/_campaign_panel.html)."""
+    return {"campaign_actions": campaign_actions, "campaign_tasks": campaign_tasks,
+            "action_kinds": rules.ACTION_KINDS}
+
+
+def campaign_actions(campaign: Campaign) -> list[tuple[Action, list[Task]]]:
+    """A campaign's actions with their tasks, for the timeline with seats filled."""
+    return queries.timeline(get_session(), campaign)
+
+
+def campaign_tasks(campaign: Campaign) -> list[Task]:
+    return list(get_session().exec(queries.standalone_tasks(campaign.id)))  # type: ignore[arg-type]
+
+
+def wall_clock(moment, zone: str) -> str:
+    """A UTC moment as the value of a datetime-local input in `zone`."""
+    return moment.astimezone(ZoneInfo(zone)).strftime(FORM_TIME) if moment else ""
+
+
+def task_home(task: Task) -> str:
+    """Where a task is shown: its action's page, or its own."""
+    if task.action_id is not None:
+        return url_for("volunteering.action_page", action_id=task.action_id, _anchor=f"task-{task.id}")
+    return url_for("volunteering.task_page", task_id=task.id)
+
+
+def _tasks_context(tasks: list[Task], *, action: Action | None, zone: str) -> dict:
+    """What the task list shows for this viewer: their own sign-ups, waitlist places, and why a task is closed."""
+    session, me, now = get_session(), current_user(), clock.now()
+    mine = queries.my_signups_for(session, me, [t.id for t in tasks])  # type: ignore[misc]
+    closed = {t.id: rules.signup_closed_reason(
+        action_status=action.status if action else None, deadline=t.deadline, now=now,
+        ends_at=t.ends_at or (action.ends_at if action else None)) for t in tasks}
+    org_id = tasks[0].org_id if tasks else None
+    return {
+        "tasks": tasks, "mine": mine, "zone": zone, "closed": closed,
+        "positions": {tid: queries.waitlist_position(session, s) for tid, s in mine.items()},
+        "waiting": {t.id: queries.waitlist_length(session, t.id) for t in tasks},  # type: ignore[arg-type]
+        "can_act_for": org_id is not None and policy.allowed(session, me, "act_for_client", org_id),
+    }
+
+
+@bp.get("/actions/<int:action_id>")
+@login_required
+def action_page(action_id: int):
+    session, me = get_session(), current_user()
+    action = volunteering.action_for(session, me, action_id)
+    tasks = list(session.exec(queries.tasks_of_action(action.id)))  # type: ignore[arg-type]
+    return render_template(
+        "volunteering/action.html", action=action, campaign=session.get(Campaign, action.campaign_id),
+        show_place=queries.may_see_place(session, me, action),
+        can_manage=queries.is_coordinator(session, me, action.campaign_id, action.org_id),
+        confirmed=queries.is_confirmed_for(session, me, action), checkin_form=forms.Form(),
+        **_tasks_context(tasks, action=action, zone=action.timezone))
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id: int):
+    session, me = get_session(), current_user()
+    task = volunteering.task_for(session, me, task_id)
+    if task.action_id is not None:
+        return redirect(task_home(task))
+    campaign = session.get(Campaign, task.campaign_id)
+    return render_template("volunteering/task.html", task=task, campaign=campaign,
+                           can_manage=queries.is_coordinator(session, me, task.campaign_id, task.org_id),
+                           **_tasks_context([task], action=None, zone=campaign.timezone))
+
+
+# -- planning and editing -------------------------------------------------------------------------------------
+def _action_form_page(campaign: Campaign, form: forms.Form, *, action: Action | None = None,
+                      move_form: forms.Form | None = None):
+    from campaigns.web.accounts import timezones
+
+    status = 422 if form.errors or (move_form and move_form.errors) else 200
+    kinds = [(kind, _(label)) for kind, label in rules.ACTION_KINDS.items()]
+    return render_template("volunteering/action_form.html", campaign=campaign, form=form, action=action,
+                           move_form=move_form, timezones=timezones(), kinds=kinds), status
+
+
+@bp.route("/campaigns/<int:campaign_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def plan_action(campaign_id: int):
+    campaign = policy.campaign_for(get_session(), current_user(), campaign_id, "campaign.manage")
+    form = forms.Form(values={"timezone": campaign.timezone, "kind": "town_hall", "address_public": True})
+    if request.method == "POST":
+        form = forms.load(ActionIn())
+        if form.ok:
+            try:
+                action = volunteering.plan_action(get_session(), campaign_id=campaign.id, user=current_user(),
+                                                  **form.data)
+            except DomainError as error:
+                form.fail(error)
+            else:
+                flash(_("The action is planned. Add the tasks volunteers can take."), "success")
+                return redirect(url_for("volunteering.add_task", action_id=action.id))
+    return _action_form_page(campaign, form)
+
+
+def _action_values(action: Action) -> dict:
+    values = action.model_dump()
+    values.update(starts_at=wall_clock(action.starts_at, action.timezone),
+                  ends_at=wall_clock(action.ends_at, action.timezone),
+                  interpreter_languages=", ".join(action.interpreter_languages or []))
+    return values
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: int):
+    session = get_session()
+    action = volunteering.action_for(session, current_user(), action_id, "campaign.manage")
+    form = forms.Form(values=_action_values(action))
+    if request.method == "POST":
+        form = forms.load(ActionDetailsIn())
+        if form.ok:
+            try:
+                volunteering.edit_action(session, action_id=action.id, user=current_user(), **form.data)
+            except DomainError as error:
+                form.fail(error)
+            else:
+                flash(_("The action is updated. Volunteers' calendars will follow."), "success")
+                return redirect(url_for("volunteering.action_page", action_id=action.id))
+    return _action_form_page(session.get(Campaign, action.campaign_id), form, action=action,
+                             move_form=forms.Form(values=_action_values(action)))
+
+
+@bp.post("/actions/<int:action_id>/move")
+@login_required
+def move_action(action_id: int):
+    session = get_session()
+    action = volunteering.action_for(session, current_user(), action_id, "campaign.manage")
+    form = forms.load(RescheduleIn())
+    if form.ok:
+        try:
+            volunteering.reschedule_action(session, action_id=action.id, user=current_user(), **form.data)
+        except DomainError as error:
+            form.fail(error)
+        else:
+            flash(_("The action has moved. Everyone signed up will be told."), "success")
+            return redirect(url_for("volunteering.action_page", action_id=action.id))
+    return _action_form_page(session.get(Campaign, action.campaign_id), forms.Form(values=_action_values(action)),
+                             action=action, move_form=form)
+
+
+@bp.post("/actions/<int:action_id>/cancel")
+@login_required
+def cancel_action(action_id: int):
+    volunteering.cancel_action(get_session(), action_id=action_id, user=current_user())
+    flash(_("The action is called off. Everyone signed up will be told."), "success")
+    return redirect(url_for("volunteering.action_page", action_id=action_id))
+
+
+def _task_form_page(campaign: Campaign, form: forms.Form, *, action: Action | None = None, task: Task | None = None):
+    goals = [(g.id, g.name) for g in queries.countable_goals(get_session(), campaign.id)]
+    return render_template("volunteering/task_form.html", campaign=campaign, action=action, task=task, form=form,
+                           goal_options=goals), 422 if form.errors else 200
+
+
+def _create_task(campaign: Campaign, action: Action | None):
+    form = forms.Form(values={"capacity": 5})
+    if request.method == "POST":
+        form = forms.load(TaskIn())
+        if form.ok:
+            try:
+                where = {"action_id": action.id} if action else {"campaign_id": campaign.id}
+                task = task_service.add_task(get_session(), user=current_user(), **where, **form.data)
+            except DomainError as error:
+                form.fail(error)
+            else:
+                flash(_("The task is added. Volunteers can sign up now."), "success")
+                return redirect(task_home(task))
+    return _task_form_page(campaign, form, action=action)
+
+
+@bp.route("/actions/<int:action_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def add_task(action_id: int):
+    action = volunteering.action_for(get_session(), current_user(), action_id, "campaign.manage")
+    return _create_task(get_session().get(Campaign, action.campaign_id), action)
+
+
+@bp.route("/campaigns/<int:campaign_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def add_standalone_task(campaign_id: int):
+    return _create_task(policy.campaign_for(get_session(), current_user(), campaign_id, "campaign.manage"), None)
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int):
+    session = get_session()
+    task = volunteering.task_for(session, current_user(), task_id, "campaign.manage")
+    form = forms.Form(values={**task.model_dump(), "skills": ", ".join(task.skills or [])})
+    if request.method == "POST":
+        form = forms.load(TaskDetailsIn())
+        if form.ok:
+            try:
+                task_service.edit_task(session, task_id=task.id, user=current_user(), **form.data)
+            except DomainError as error:
+                form.fail(error)
+            else:
+                flash(_("The task is updated."), "success")
+                return redirect(task_home(task))
+    action = session.get(Action, task.action_id) if task.action_id else None
+    return _task_form_page(session.get(Campaign, task.campaign_id), form, action=action, task=task)
+
+
+# -- signing up -----------------------------------------------------------------------------------------------
+def _signed_up_message(signup: Signup, task: Task, *, for_name: str | None = None) -> None:
+    if signup.status == "confirmed":
+        text = (_("%(name)s is signed up for “%(task)s”.", name=for_name, task=task.title) if for_name
+                else _("You're signed up for “%(task)s”. Thank you!", task=task.title))
+    else:
+        place = queries.waitlist_position(get_session(), signup)
+        text = _("“%(task)s” is full, so %(who)s on the waitlist, number %(n)s. A freed seat is given "
+                 "automatically, in order.", task=task.title, n=place,
+                 who=_("%(name)s is", name=for_name) if for_name else _("you're"))
+    flash(text, "success")
+
+
+@bp.post("/tasks/<int:task_id>/sign-up")
+@login_required
+def sign_up(task_id: int):
+    signup = volunteering.sign_up(get_session(), task_id=task_id, user=current_user())
+    task = get_session().get(Task, task_id)
+    _signed_up_message(signup, task)
+    return redirect(task_home(task))
+
+
+@bp.post("/signups/<int:signup_id>/cancel")
+@login_required
+def cancel_signup(signup_id: int):
+    signup = volunteering.cancel(get_session(), signup_id=signup_id, user=current_user())
+    flash(_("You've stepped back from this task — thank you for letting us know."), "success")
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(task_home(get_session().get(Task, signup.task_id)))
+
+
+@bp.route("/tasks/<int:task_id>/sign-up-client", methods=["GET", "POST"])
+@login_required
+def sign_up_client(task_id: int):
+    """Workers: sign up a client who gave them a live sign-up consent."""
+    session, me = get_session(), current_user()
+    task = volunteering.task_for(session, me, task_id)
+    policy.authorize(session, me, "act_for_client", task.org_id)
+    clients = consents.clients_of(session, me, task.org_id, scope="sign_up")
+    form = forms.Form()
+    if request.method == "POST":
+        form = forms.load(SignupIn())
+        if form.ok and form.data.get("on_behalf_of"):
+            try:
+                signup = volunteering.sign_up(session, task_id=task.id, user=me,
+                                              on_behalf_of=form.data["on_behalf_of"])
+            except DomainError as error:
+                form.fail(error)
+            else:
+                client = next((c for c in clients if c.id == signup.user_id), None)
+                _signed_up_message(signup, task, for_name=client.display_name if client else "")
+                return redirect(task_home(task))
+        elif form.ok:
+            form.errors["on_behalf_of"] = [_("Choose the person you're signing up.")]
+    return render_template("volunteering/sign_up_client.html", task=task, clients=clients,
+                           form=form), 422 if form.errors else 200
+
+
+@bp.get("/my/tasks")
+@login_required
+def my_tasks():
+    me = current_user()
+    return render_template("volunteering/my_tasks.html", mine=queries.my_tasks(get_session(), me),
+                           has_feed=me.calendar_token_hash is not None)

@@ -23,13 +23,21 @@ from campaigns.domain.model.concerns import (
     ConcernSupport,
 )
 from campaigns.domain.model.nudges import InboxItem, NotificationSettings, Nudge, ReminderRule
-from campaigns.domain.model.progress import EventRecord, GoalSnapshot, Outcome, Reflection, WebhookEndpoint
+from campaigns.domain.model.progress import (
+    CampaignTally,
+    EventRecord,
+    GoalSnapshot,
+    OrgTally,
+    Outcome,
+    Reflection,
+    WebhookEndpoint,
+)
 from campaigns.domain.model.volunteering import Action, Contribution, Signup, Task
 
 __all__ = [
     "Action", "ApiToken", "Assessment", "AssessmentConcern", "AuditLog", "AuthSession", "Campaign",
-    "CampaignConcern", "CampaignMember", "Concern", "ConcernCategory", "ConcernSupport", "Consent",
+    "CampaignConcern", "CampaignMember", "CampaignTally", "Concern", "ConcernCategory", "ConcernSupport", "Consent",
     "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership",
-    "NotificationSettings", "Nudge", "Organisation", "Outcome", "PersonalGoal", "ReadAccess", "Reflection",
+    "NotificationSettings", "Nudge", "Organisation", "OrgTally", "Outcome", "PersonalGoal", "ReadAccess", "Reflection",
     "ReminderRule", "Role", "Signup", "Task", "Throttle", "UTCDateTime", "User", "WebhookEndpoint",
 ]

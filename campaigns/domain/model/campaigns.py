@@ -100,3 +100,6 @@ class PersonalGoal(SQLModel, table=True):
     shared_with_worker: bool = Field(default=False)
     done_at: datetime | None = utc_field()
     created_at: datetime = utc_field(default_now=True)
+
+    #: one personal goal per person and campaign
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from campaigns.domain.model.base import json_field, utc_field
@@ -29,6 +29,9 @@ class ReminderRule(SQLModel, table=True):
     template: str = Field(max_length=60)
     enabled: bool = Field(default=True)
     created_at: datetime = utc_field(default_now=True)
+
+    #: one override per built-in rule and campaign (NULL builtins, a coordinator's own rules, never clash)
+    __table_args__ = (UniqueConstraint("campaign_id", "builtin"),)
 
 
 class Nudge(SQLModel, table=True):
@@ -68,6 +71,8 @@ class Nudge(SQLModel, table=True):
         CheckConstraint("channel IN ('inapp', 'email', 'webhook')", name="ck_nudge_channel"),
         Index("ix_nudge_due", "status", "next_attempt_at"),
         Index("ix_nudge_subject", "subject_type", "subject_id"),
+        #: caps count what a person was sent in the last week
+        Index("ix_nudge_recipient_sent", "recipient_id", "sent_at"),
     )
 
 

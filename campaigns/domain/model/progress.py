@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from campaigns.domain.model.base import json_field, utc_field
@@ -20,14 +20,21 @@ class EventRecord(SQLModel, table=True):
         sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     )
     type: str = Field(max_length=40, index=True)
-    org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
-    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
     subject_type: str | None = Field(default=None, max_length=30)
     subject_id: int | None = None
     #: who did it, where it may be shown; None for the system or confidential acts
     actor_id: int | None = Field(default=None, foreign_key="user.id")
     payload: dict = json_field()
     occurred_at: datetime = utc_field(default_now=True, index=True)
+
+    #: feeds and the webhook planner read "this organisation's (or campaign's) latest events" by position:
+    #: with these, that costs the same however long the log grows
+    __table_args__ = (
+        Index("ix_event_org_position", "org_id", "position"),
+        Index("ix_event_campaign_position", "campaign_id", "position"),
+    )
 
 
 class GoalSnapshot(SQLModel, table=True):
@@ -97,5 +104,27 @@ class WebhookEndpoint(SQLModel, table=True):
     #: first failure of the current failing streak; 3 days of it switches the endpoint off
     failing_since: datetime | None = utc_field()
     disabled_reason: str | None = Field(default=None, max_length=200)
+    #: event log position up to which deliveries are planned (the planning job's cursor)
+    planned_through: int = Field(default=0, sa_type=BigInteger)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = utc_field(default_now=True)
+
+
+class CampaignTally(SQLModel, table=True):
+    """Running totals of a campaign's verified contributions, kept by the progress handlers (never summed on read)."""
+
+    __tablename__ = "campaign_tally"
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    hours: float = Field(default=0.0)
+    #: distinct people with a verified contribution
+    volunteers: int = Field(default=0)
+
+
+class OrgTally(SQLModel, table=True):
+    """Running totals of an organisation's verified contributions (its overview reads these)."""
+
+    __tablename__ = "org_tally"
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    hours: float = Field(default=0.0)
+    #: distinct people with a verified contribution in any of its campaigns
+    volunteers: int = Field(default=0)

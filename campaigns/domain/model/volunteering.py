@@ -80,6 +80,8 @@ class Signup(SQLModel, table=True):
     #: PRIVATE: seen by the person and coordinators only. None, 'attended' or 'absent'
     attendance: str | None = Field(default=None, max_length=10)
     checked_in_at: datetime | None = utc_field()
+    #: when the volunteer said "still coming" from the day-before reminder's one-click link
+    reconfirmed_at: datetime | None = utc_field()
 
     __table_args__ = (
         UniqueConstraint("task_id", "user_id"),
@@ -102,6 +104,8 @@ class Contribution(SQLModel, table=True):
     hours: float = Field(default=0.0)
     note: str = Field(default="", max_length=1000)
     status: str = Field(default="pending", max_length=10)  #: pending | verified | rejected
+    #: whether `amount` is in goal.current now, so verifying or rejecting never counts it twice
+    counted: bool = Field(default=False)
     reject_reason: str | None = Field(default=None, max_length=500)
     reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = utc_field()

@@ -231,6 +231,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('user_id')
     )
+    op.create_table('org_tally',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Float(), nullable=False),
+    sa.Column('volunteers', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.PrimaryKeyConstraint('org_id')
+    )
     op.create_table('read_access',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('viewer_id', sa.Integer(), nullable=False),
@@ -253,6 +260,7 @@ def upgrade() -> None:
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('failing_since', campaigns.domain.model.base.UTCDateTime(), nullable=True),
     sa.Column('disabled_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('planned_through', sa.BigInteger(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', campaigns.domain.model.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
@@ -318,6 +326,13 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_campaign_member_campaign_id'), 'campaign_member', ['campaign_id'], unique=False)
     op.create_index(op.f('ix_campaign_member_user_id'), 'campaign_member', ['user_id'], unique=False)
+    op.create_table('campaign_tally',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Float(), nullable=False),
+    sa.Column('volunteers', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
+    sa.PrimaryKeyConstraint('campaign_id')
+    )
     op.create_table('concern_category',
     sa.Column('concern_id', sa.Integer(), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
@@ -354,9 +369,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
     sa.PrimaryKeyConstraint('position')
     )
-    op.create_index(op.f('ix_event_campaign_id'), 'event', ['campaign_id'], unique=False)
+    op.create_index('ix_event_campaign_position', 'event', ['campaign_id', 'position'], unique=False)
     op.create_index(op.f('ix_event_occurred_at'), 'event', ['occurred_at'], unique=False)
-    op.create_index(op.f('ix_event_org_id'), 'event', ['org_id'], unique=False)
+    op.create_index('ix_event_org_position', 'event', ['org_id', 'position'], unique=False)
     op.create_index(op.f('ix_event_type'), 'event', ['type'], unique=False)
     op.create_table('goal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -413,7 +428,8 @@ def upgrade() -> None:
     sa.Column('created_at', campaigns.domain.model.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('campaign_id', 'user_id')
     )
     op.create_index(op.f('ix_personal_goal_campaign_id'), 'personal_goal', ['campaign_id'], unique=False)
     op.create_index(op.f('ix_personal_goal_user_id'), 'personal_goal', ['user_id'], unique=False)
@@ -451,7 +467,8 @@ def upgrade() -> None:
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('created_at', campaigns.domain.model.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('campaign_id', 'builtin')
     )
     op.create_index(op.f('ix_reminder_rule_campaign_id'), 'reminder_rule', ['campaign_id'], unique=False)
     op.create_table('goal_snapshot',
@@ -504,6 +521,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_nudge_endpoint_id'), 'nudge', ['endpoint_id'], unique=False)
     op.create_index(op.f('ix_nudge_org_id'), 'nudge', ['org_id'], unique=False)
     op.create_index(op.f('ix_nudge_recipient_id'), 'nudge', ['recipient_id'], unique=False)
+    op.create_index('ix_nudge_recipient_sent', 'nudge', ['recipient_id', 'sent_at'], unique=False)
     op.create_index('ix_nudge_subject', 'nudge', ['subject_type', 'subject_id'], unique=False)
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -544,6 +562,7 @@ def upgrade() -> None:
     sa.Column('hours', sa.Float(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('counted', sa.Boolean(), nullable=False),
     sa.Column('reject_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', campaigns.domain.model.base.UTCDateTime(), nullable=True),
@@ -592,6 +611,7 @@ def upgrade() -> None:
     sa.Column('on_behalf_by_id', sa.Integer(), nullable=True),
     sa.Column('attendance', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('checked_in_at', campaigns.domain.model.base.UTCDateTime(), nullable=True),
+    sa.Column('reconfirmed_at', campaigns.domain.model.base.UTCDateTime(), nullable=True),
     sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name='ck_signup_status'),
     sa.ForeignKeyConstraint(['on_behalf_by_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], ),
@@ -625,6 +645,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_task_action_id'), table_name='task')
     op.drop_table('task')
     op.drop_index('ix_nudge_subject', table_name='nudge')
+    op.drop_index('ix_nudge_recipient_sent', table_name='nudge')
     op.drop_index(op.f('ix_nudge_recipient_id'), table_name='nudge')
     op.drop_index(op.f('ix_nudge_org_id'), table_name='nudge')
     op.drop_index(op.f('ix_nudge_endpoint_id'), table_name='nudge')
@@ -647,15 +668,16 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_goal_campaign_id'), table_name='goal')
     op.drop_table('goal')
     op.drop_index(op.f('ix_event_type'), table_name='event')
-    op.drop_index(op.f('ix_event_org_id'), table_name='event')
+    op.drop_index('ix_event_org_position', table_name='event')
     op.drop_index(op.f('ix_event_occurred_at'), table_name='event')
-    op.drop_index(op.f('ix_event_campaign_id'), table_name='event')
+    op.drop_index('ix_event_campaign_position', table_name='event')
     op.drop_table('event')
     op.drop_index(op.f('ix_concern_support_user_id'), table_name='concern_support')
     op.drop_index(op.f('ix_concern_support_concern_id'), table_name='concern_support')
     op.drop_table('concern_support')
     op.drop_index(op.f('ix_concern_category_category'), table_name='concern_category')
     op.drop_table('concern_category')
+    op.drop_table('campaign_tally')
     op.drop_index(op.f('ix_campaign_member_user_id'), table_name='campaign_member')
     op.drop_index(op.f('ix_campaign_member_campaign_id'), table_name='campaign_member')
     op.drop_table('campaign_member')
@@ -671,6 +693,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_read_access_subject_user_id'), table_name='read_access')
     op.drop_index(op.f('ix_read_access_at'), table_name='read_access')
     op.drop_table('read_access')
+    op.drop_table('org_tally')
     op.drop_table('notification_settings')
     op.drop_index(op.f('ix_membership_user_id'), table_name='membership')
     op.drop_index(op.f('ix_membership_org_id'), table_name='membership')

@@ -1,0 +1,153 @@
+"""Contributions toward goals, their review, your hours and history, and your calendar feed."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response, url_for
+from flask.views import MethodView
+
+from campaigns.api.common import BEARER, Blueprint, Id, StrictSchema, Text, caller, paginate
+from campaigns.db import get_session
+from campaigns.domain import rules_volunteering as rules
+from campaigns.services import audit, calendar, contributions, policy
+from campaigns.services import volunteering_queries as queries
+
+blp = Blueprint("api_contributions", __name__,
+                description="Contributions toward goals (logged, verified, declined kindly), hours and calendars.")
+
+
+class ContributionIn(StrictSchema):
+    goal_id = Id(required=True, metadata={"description": "A goal of this campaign."})
+    amount = ma.fields.Float(required=True, allow_nan=False, validate=ma.validate.Range(
+        min=0, min_inclusive=False, max=rules.MAX_AMOUNT,
+        error=f"Enter an amount above 0 and at most {rules.MAX_AMOUNT:,}."))
+    hours = ma.fields.Float(load_default=0.0, allow_nan=False, validate=ma.validate.Range(
+        min=0, max=rules.MAX_HOURS, error=f"Enter hours between 0 and {rules.MAX_HOURS:,}."))
+    note = Text(max_length=1000, load_default="")
+    task_id = Id(allow_none=True)
+    action_id = Id(allow_none=True)
+
+
+class RejectIn(StrictSchema):
+    reason = Text(required=True, min_length=1, max_length=500, metadata={
+        "description": "Said kindly: the volunteer reads it."})
+
+
+class ContributionOut(ma.Schema):
+    id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer()
+    goal_id = ma.fields.Integer()
+    user_id = ma.fields.Integer(allow_none=True)
+    task_id = ma.fields.Integer(allow_none=True)
+    action_id = ma.fields.Integer(allow_none=True)
+    amount = ma.fields.Float()
+    hours = ma.fields.Float()
+    note = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "pending, verified or rejected"})
+    counted = ma.fields.Boolean(metadata={"description": "Whether it is in the goal's progress now."})
+    reject_reason = ma.fields.String(allow_none=True)
+    reviewed_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class StatusFilter(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(["pending", "verified", "rejected"]))
+
+
+class HoursOut(ma.Schema):
+    verified = ma.fields.Float()
+    pending = ma.fields.Float()
+
+
+class FeedOut(ma.Schema):
+    url = ma.fields.String(metadata={"description": "Your secret feed address. Shown only this once."})
+
+
+@blp.route("/campaigns/<int:campaign_id>/contributions")
+class CampaignContributions(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(StatusFilter, location="query")
+    @blp.response(200, ContributionOut(many=True))
+    @blp.paginate()
+    def get(self, args, campaign_id: int, pagination_parameters):
+        """A campaign's contributions, newest first (coordinators), e.g. ?status=pending to review."""
+        campaign = policy.campaign_for(get_session(), caller(), campaign_id, "contribution.review")
+        page = paginate(contributions.of_campaign(campaign.id, status=args.get("status")), pagination_parameters)
+        audit.log_reads(get_session(), viewer_id=caller().id, subject_ids=[c.user_id for c in page],
+                        what=f"contributions of campaign {campaign.name}")
+        return page
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContributionIn)
+    @blp.response(201, ContributionOut)
+    def post(self, data, campaign_id: int):
+        """Log what you did toward a goal of the campaign (12 letters, 40 signatures, 3 hours)."""
+        return contributions.log_contribution(get_session(), user=caller(), campaign_id=campaign_id, **data)
+
+
+@blp.route("/contributions/<int:contribution_id>/verify")
+class Verify(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ContributionOut)
+    def post(self, contribution_id: int):
+        """Verify a contribution (coordinators): it counts toward its goal at once. Safe to repeat."""
+        return contributions.verify(get_session(), contribution_id=contribution_id, user=caller())
+
+
+@blp.route("/contributions/<int:contribution_id>/reject")
+class Reject(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(RejectIn)
+    @blp.response(200, ContributionOut)
+    def post(self, data, contribution_id: int):
+        """Decline a contribution with a kind reason (coordinators)."""
+        return contributions.reject(get_session(), contribution_id=contribution_id, user=caller(), **data)
+
+
+@blp.route("/me/contributions")
+class MyContributions(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ContributionOut(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Your own contributions, newest first."""
+        return paginate(queries.contributions_of(get_session(), caller()), pagination_parameters)
+
+
+@blp.route("/me/hours")
+class MyHours(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, HoursOut)
+    def get(self):
+        """Your volunteering hours: verified, and still waiting to be checked."""
+        return queries.hours_of(get_session(), caller())
+
+
+@blp.route("/me/history.csv")
+class MyHistory(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, content_type="text/csv", description="Your history as CSV.")
+    def get(self):
+        """Download your volunteering history (tasks and contributions) as CSV."""
+        return csv_response(queries.history_csv(get_session(), caller()))
+
+
+def csv_response(text: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="my-volunteering-history.csv"', "Cache-Control": "no-store"})
+
+
+@blp.route("/me/calendar-feed")
+class CalendarFeed(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(201, FeedOut)
+    def post(self):
+        """Create (or replace) your secret calendar feed address; any older address stops working."""
+        token = calendar.issue_token(get_session(), user=caller())
+        return {"url": url_for("calendar.personal_feed", token=token, _external=True)}
+
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self):
+        """Turn your calendar feed off: its address stops working at once."""
+        calendar.revoke_token(get_session(), user=caller())

@@ -1,0 +1,177 @@
+"""What a nudge says: a title, a few warm plain sentences, why it was sent, and where to go. Rendered at send
+time from the nudge's kind and payload, in the recipient's language and time zone. No guilt, ever."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import get_translations, gettext
+from werkzeug.routing import BuildError
+
+from campaigns.delivery.checks import Person
+
+
+@dataclass
+class Message:
+    title: str
+    body: str
+    why: str
+    link: str | None = None  #: a path in the app
+    #: (label, absolute URL) buttons for email (one-click confirm and cancel)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  #: a digest's items
+
+
+def when(payload: dict, person: Person, key: str = "at") -> str:
+    """The payload's moment as the person's wall-clock time, with their zone."""
+    raw = payload.get(key)
+    if not raw:
+        return ""
+    moment = datetime.fromisoformat(raw).astimezone(ZoneInfo(person.timezone))
+    return f"{moment.strftime('%A %d %B, %H:%M')} ({person.timezone})"
+
+
+def external(endpoint: str, **values) -> str | None:
+    """An absolute URL from BASE_URL, outside any request (jobs); None if the page does not exist (yet)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    adapter = current_app.extensions.get("campaigns.url_adapter")
+    if adapter is None:
+        base = urlsplit(current_app.config["BASE_URL"])
+        adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                           url_scheme=base.scheme or "https")
+        current_app.extensions["campaigns.url_adapter"] = adapter
+    try:
+        return adapter.build(endpoint, values, force_external=True)
+    except BuildError:
+        return None
+
+
+def path(endpoint: str, **values) -> str | None:
+    url = external(endpoint, **values)
+    return urlsplit(url).path if url else None
+
+
+def _subject_link(payload: dict) -> str | None:
+    """The page about the nudge's subject, where the feature that owns it has one."""
+    for endpoint, key in (("volunteering.action", "action_id"), ("volunteering.task", "task_id"),
+                          ("campaigns.campaign", "campaign_id")):
+        if payload.get(key):
+            found = path(endpoint, **{key: payload[key]})
+            if found:
+                return found
+    return None
+
+
+def _why(kind: str, payload: dict, _) -> str:
+    title = payload.get("title", "")
+    audience = payload.get("audience")
+    if kind == "digest":
+        return _("You're getting this because you chose to have your messages gathered into a digest.")
+    if kind == "coordinator_digest":
+        return _("You're getting this because you coordinate campaigns in this group.")
+    reasons = {
+        "confirmed": lambda: _("You're getting this because you signed up for %(title)s.", title=title),
+        "waitlisted": lambda: _("You're getting this because you're on the waiting list for %(title)s.",
+                                title=title),
+        "members_without_signup": lambda: _("You're getting this because you're a member of this campaign."),
+        "coordinators": lambda: _("You're getting this because you coordinate this campaign."),
+        "consenting_workers": lambda: _("You're getting this because a client you support asked you to help "
+                                        "with their sign-ups."),
+        "recorded": lambda: _("You're getting this because you had a place for %(title)s.", title=title),
+    }
+    found = reasons.get(audience)
+    return found() if found else _("You're getting this because you're a member of this group.")
+
+
+def translator():
+    """gettext for the current locale, remembering each translation (a batch renders thousands of messages)."""
+    translations = get_translations()
+    known: dict[str, str] = {}
+
+    def gettext(text: str, **variables) -> str:
+        if text not in known:
+            known[text] = translations.ugettext(text)
+        return known[text] % variables if variables else known[text]
+
+    return gettext
+
+
+def render(nudge, person: Person, _=gettext, *, buttons: bool = True) -> Message:
+    """The message for one nudge row (any object with kind, payload, subject_type, subject_id)."""
+    payload = nudge.payload or {}
+    title, body = _words(nudge.kind, payload, person, _)
+    link = payload.get("link") or _subject_link(payload) or "/inbox"
+    message = Message(title=title, body=body, why=_why(nudge.kind, payload, _), link=link,
+                      lines=list(payload.get("lines", [])))
+    if buttons and nudge.kind == "day_before" and payload.get("audience") == "confirmed":
+        from campaigns.services import oneclick
+
+        message.buttons = oneclick.buttons(person_id=person.id, payload=payload)
+    return message
+
+
+def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
+    t, at, n = p.get("title", ""), when(p, person), p.get("percent", "")
+    words = {
+        "signup_confirmed": lambda: (
+            _("You're signed up: %(t)s", t=t),
+            _("Thank you for signing up for %(t)s%(at)s. If plans change, you can cancel at any time with one "
+              "click, no questions asked.", t=t, at=_on(at))),
+        "signup_waitlisted": lambda: (
+            _("You're on the waiting list for %(t)s", t=t),
+            _("Thank you! %(t)s is full for now. If a place opens up it's yours automatically, and we'll tell you "
+              "straight away.", t=t)),
+        "signup_promoted": lambda: (
+            _("A place opened up: you're in for %(t)s", t=t),
+            _("Good news: you now have a place for %(t)s%(at)s. If it no longer suits you, cancelling takes one "
+              "click.", t=t, at=_on(at))),
+        "day_before": lambda: (
+            _("Tomorrow: %(t)s", t=t),
+            _("A friendly reminder that %(t)s is %(at)s. Still coming? One click lets the team know. If you can't "
+              "make it after all, that's okay: cancelling frees your place for someone else.", t=t, at=at)),
+        "two_hours_before": lambda: (
+            _("Starting soon: %(t)s", t=t),
+            _("%(t)s starts %(at)s. See you there! If something has come up, that's fine.", t=t, at=at)),
+        "after_action": lambda: (
+            _("How did it go?"),
+            _("Thank you for being part of %(t)s. If you'd like, log what you did (letters, signatures, hours) so "
+              "it counts toward the goal, and jot down a private reflection: only you will see it.", t=t)),
+        "task_deadline": lambda: (
+            _("%(t)s is due in two days", t=t),
+            _("A gentle heads-up: %(t)s is due %(at)s. If you need a hand or more time, your coordinator will be "
+              "glad to hear from you.", t=t, at=at)),
+        "unfilled_tasks": lambda: (
+            _("%(t)s still has places", t=t),
+            _("%(t)s, %(at)s, could use a few more people. If you can join, you'd be very welcome; if not, no "
+              "problem at all.", t=t, at=at)),
+        "reminder": lambda: (_("Reminder: %(t)s", t=t), _("This is a reminder about %(t)s%(at)s.", t=t, at=_on(at))),
+        "capacity_alert": lambda: (_("%(t)s is %(n)s%% full", t=t, n=n),
+                                   _("%(t)s has filled %(n)s%% of its places.", t=t, n=n)),
+        "goal_milestone": lambda: (
+            _("%(t)s reached %(n)s%%", t=t, n=n),
+            _("The goal %(t)s has reached %(n)s%% of its target. Well done, everyone.", t=t, n=n)),
+        "campaign_stalled": lambda: (
+            _("%(t)s has been quiet for a while", t=t),
+            _("Nothing has happened in %(t)s for %(n)s days. Maybe a good moment to check in with the team or plan "
+              "a small next step.", t=t, n=p.get("days", 14))),
+        "action_moved": lambda: (
+            _("%(t)s has moved", t=t),
+            _("%(t)s now starts %(at)s. Your place is kept. If the new time doesn't work for you, you can cancel "
+              "with one click.", t=t, at=at)),
+        "action_cancelled": lambda: (
+            _("%(t)s is cancelled", t=t),
+            _("Sorry for the change of plans: %(t)s will not take place. There is nothing you need to do.", t=t)),
+        "digest": lambda: (_("Your digest"), _("Here is what happened since your last digest.")),
+        "coordinator_digest": lambda: (_("Your Monday summary"), _("Here is how your campaigns are doing this week.")),
+    }
+    found = words.get(kind)
+    return found() if found else (p.get("subject") or p.get("title") or _("A message for you"), p.get("body", ""))
+
+
+def _on(at: str) -> str:
+    return f" ({at})" if at else ""

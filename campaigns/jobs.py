@@ -1,0 +1,43 @@
+"""The scheduler's periodic jobs, declared as data with stable ids (scheduler.py runs them).
+
+Each job is a function `run(session) -> int | None` (how many things it did, for the log), called inside an app
+context with its own session; it must be idempotent, because two schedulers may run it at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str  #: stable: APScheduler replaces the job with this id on restart (replace_existing)
+    func: str  #: "module:function"
+    #: interval in seconds, or a cron spec (e.g. {"hour": 3}) in UTC; exactly one
+    seconds: int | None = None
+    cron: dict = field(default_factory=dict)
+    #: how late a run may start and still run (APScheduler's default of 1 s silently drops late runs)
+    misfire_grace_seconds: int = 300
+    #: a config setting that overrides `seconds` (e.g. SCHEDULER_TICK_SECONDS)
+    seconds_setting: str | None = None
+
+
+#: every periodic job; features add theirs here
+JOBS: list[Job] = []
+JOBS.append(Job(id="prune_logs", func="campaigns.services.privacy:prune_logs", cron={"hour": 3}))
+# progress and evaluation (services/progress, outcomes, webhooks)
+JOBS.append(Job(id="goal_snapshots", func="campaigns.services.progress:take_snapshots", cron={"hour": 0, "minute": 5},
+                misfire_grace_seconds=6 * 3600))
+JOBS.append(Job(id="stalled_campaigns", func="campaigns.services.progress:mark_stalled", seconds=3600))
+JOBS.append(Job(id="outcome_reviews", func="campaigns.services.outcomes:plan_reviews", seconds=3600))
+JOBS.append(Job(id="webhook_deliveries", func="campaigns.services.webhooks:plan_deliveries", seconds=30,
+                misfire_grace_seconds=60))
+JOBS.append(Job(id="webhook_health", func="campaigns.services.webhooks:switch_off_failing", seconds=900))
+# nudges (delivery/dispatcher, services/planner, services/digests): see README "Nudges and the scheduler"
+JOBS.append(Job(id="nudges_dispatch", func="campaigns.delivery.dispatcher:dispatch_due", seconds=10,
+                seconds_setting="SCHEDULER_TICK_SECONDS", misfire_grace_seconds=60))
+JOBS.append(Job(id="nudges_recover_leases", func="campaigns.delivery.dispatcher:recover_leases", seconds=60))
+JOBS.append(Job(id="nudges_sweep", func="campaigns.services.planner:sweep", seconds=900))
+JOBS.append(Job(id="nudges_digests", func="campaigns.services.digests:build_digests", seconds=900))
+JOBS.append(Job(id="nudges_coordinator_digests", func="campaigns.services.digests:build_coordinator_digests",
+                seconds=900))

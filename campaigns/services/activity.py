@@ -1,0 +1,147 @@
+"""Activity feeds built from the event log, with the privacy filter every reader of the log goes through.
+
+Only event types listed in FEED are ever shown, so a new event stays private until someone decides otherwise.
+Never shown: who raised or supported a concern, attendance, waitlists and cancellations, personal goals,
+reflections. People appear by display name only, and only where the event allows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from campaigns.domain import stages
+from campaigns.domain.model import Action, Campaign, EventRecord, Goal, Task, User
+
+#: event type -> whether its actor may be named (by display name) in a members' feed
+FEED: dict[str, bool] = {
+    "ConcernRaised": False, "ConcernBecameShared": False,
+    "CampaignLaunched": True, "CampaignStageChanged": True, "MemberJoinedCampaign": True,
+    "GoalSet": True, "GoalChanged": True,
+    "ActionPlanned": True, "ActionRescheduled": True, "ActionCancelled": True, "TaskCreated": True,
+    "SignupConfirmed": True, "SignupPromoted": True, "ContributionVerified": True,
+    "GoalMilestoneReached": False, "GoalReached": False, "OutcomeRecorded": True,
+}
+#: what a public campaign page shows: nothing about people at all, not even that someone signed up
+PUBLIC_FEED = frozenset({
+    "CampaignLaunched", "CampaignStageChanged", "GoalSet", "GoalChanged", "ActionPlanned", "ActionRescheduled",
+    "ActionCancelled", "ContributionVerified", "GoalMilestoneReached", "GoalReached", "OutcomeRecorded",
+})
+RESULTS = {"achieved": "achieved", "partly": "partly achieved", "not_achieved": "not achieved",
+           "too_early": "too early to tell"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    position: int
+    type: str
+    occurred_at: datetime
+    campaign_id: int | None
+    campaign_name: str | None
+    #: a display name, or None when nobody may be named
+    actor: str | None
+    summary: str
+
+
+def org_feed(org_id: int):
+    """The organisation's showable events, newest first (a select to paginate)."""
+    return (select(EventRecord).where(EventRecord.org_id == org_id, col(EventRecord.type).in_(FEED))
+            .order_by(col(EventRecord.position).desc()))
+
+
+def campaign_feed(campaign: Campaign, *, public: bool = False):
+    """A campaign's showable events, newest first; `public` keeps only what a public page may show."""
+    types = PUBLIC_FEED if public else FEED
+    return (select(EventRecord).where(EventRecord.org_id == campaign.org_id,
+                                      EventRecord.campaign_id == campaign.id, col(EventRecord.type).in_(types))
+            .order_by(col(EventRecord.position).desc()))
+
+
+def recent(session: Session, campaign: Campaign, *, limit: int = 5, public: bool = False) -> list[Entry]:
+    """The latest few entries of a campaign's feed."""
+    rows = list(session.exec(campaign_feed(campaign, public=public).limit(limit)))
+    return describe(session, rows, public=public)
+
+
+def describe(session: Session, rows: list[EventRecord], *, public: bool = False) -> list[Entry]:
+    """Feed entries for event rows, fetching the names they mention in a few batched queries."""
+    allowed = PUBLIC_FEED if public else FEED
+    rows = [r for r in rows if r.type in allowed]  # the filter holds even for a caller's own query
+    names = _Names(session, rows, public=public)
+    return [Entry(position=r.position or 0, type=r.type, occurred_at=r.occurred_at, campaign_id=r.campaign_id,
+                  campaign_name=names.campaigns.get(r.campaign_id), actor=names.actor(r),
+                  summary=_summary(r, names)) for r in rows]
+
+
+class _Names:
+    """Display names, goal names, task and action titles and campaign names for a page of events."""
+
+    def __init__(self, session: Session, rows: list[EventRecord], *, public: bool):
+        self.public = public
+        actor_ids = {r.actor_id for r in rows if r.actor_id and FEED.get(r.type) and not public}
+        goal_ids = {r.subject_id for r in rows if r.subject_type == "goal"} | {
+            r.payload.get("goal_id") for r in rows if r.type == "ContributionVerified"}
+        task_ids = {r.payload.get("task_id") for r in rows if r.type in ("SignupConfirmed", "SignupPromoted")}
+        action_ids = {r.subject_id for r in rows if r.subject_type == "action"}
+        self.users = _lookup(session, User.id, User.display_name, actor_ids)
+        goals = {i for i in goal_ids if i is not None}
+        rows_ = session.exec(select(Goal.id, Goal.name, Goal.unit).where(col(Goal.id).in_(goals))).all() \
+            if goals else []
+        self.goals = {gid: name for gid, name, _unit in rows_}
+        self.units = {gid: unit for gid, _name, unit in rows_}
+        self.tasks = _lookup(session, Task.id, Task.title, task_ids)
+        self.actions = _lookup(session, Action.id, Action.title, action_ids)
+        self.campaigns = _lookup(session, Campaign.id, Campaign.name, {r.campaign_id for r in rows})
+
+    def actor(self, row: EventRecord) -> str | None:
+        if self.public or not FEED.get(row.type) or row.actor_id is None:
+            return None
+        return self.users.get(row.actor_id)
+
+
+def _lookup(session: Session, key: Any, value: Any, ids: set) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.exec(select(key, value).where(key.in_(ids))).all())
+
+
+def _summary(row: EventRecord, names: _Names) -> str:
+    data = row.payload
+    goal = names.goals.get(row.subject_id if row.subject_type == "goal" else data.get("goal_id"), _("a goal"))
+    texts = {
+        "ConcernRaised": lambda: _("A new concern was raised."),
+        "ConcernBecameShared": lambda: _("A concern is now shared by enough people: %(title)s",
+                                         title=data.get("title", "")),
+        "CampaignLaunched": lambda: _("Campaign launched: %(name)s", name=data.get("name", "")),
+        "CampaignStageChanged": lambda: _("Moved on to %(stage)s", stage=_(stages.LABELS.get(
+            data.get("to_stage", ""), data.get("to_stage", "")))),
+        "MemberJoinedCampaign": lambda: _("Joined the campaign"),
+        "GoalSet": lambda: _("New goal: %(name)s (target %(target)s)", name=data.get("name", ""),
+                             target=data.get("target", "")),
+        "GoalChanged": lambda: _("Goal updated: %(name)s (target %(target)s)", name=data.get("name", ""),
+                                 target=data.get("target", "")),
+        "ActionPlanned": lambda: _("Action planned: %(title)s", title=data.get("title", "")),
+        "ActionRescheduled": lambda: _("Action moved to a new time: %(title)s",
+                                       title=names.actions.get(row.subject_id, _("an action"))),
+        "ActionCancelled": lambda: _("Action cancelled: %(title)s", title=data.get("title", "")),
+        "TaskCreated": lambda: _("New task: %(title)s", title=data.get("title", "")),
+        "SignupConfirmed": lambda: _("Took a place: %(task)s", task=names.tasks.get(data.get("task_id"), "")),
+        "SignupPromoted": lambda: _("Took a place: %(task)s", task=names.tasks.get(data.get("task_id"), "")),
+        "ContributionVerified": lambda: _("%(amount)s %(unit)s toward %(goal)s", amount=_number(
+            data.get("amount", 0)), unit=names.units.get(data.get("goal_id"), ""), goal=goal),
+        "GoalMilestoneReached": lambda: _("%(goal)s is %(percent)s%% of the way there", goal=goal,
+                                          percent=data.get("percent", "")),
+        "GoalReached": lambda: _("Goal reached: %(goal)s", goal=data.get("name") or goal),
+        "OutcomeRecorded": lambda: _("Outcome recorded: %(result)s", result=_(RESULTS.get(
+            data.get("result", ""), data.get("result", "")))),
+    }
+    return texts[row.type]()
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

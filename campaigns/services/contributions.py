@@ -1,0 +1,160 @@
+"""Contributions: counted results toward a goal (12 letters, 40 signatures, 3 hours), logged by volunteers and
+verified or kindly declined by coordinators.
+
+Goal progress is kept incrementally by the handlers below, in the same transaction as the verification, with an
+atomic `UPDATE goal SET current = current + :amount`. Each contribution's `counted` flag is flipped with a
+conditional UPDATE first, so an amount is never counted twice (or taken away twice).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from campaigns import clock
+from campaigns.db import transaction
+from campaigns.domain import events as ev
+from campaigns.domain import rules_volunteering as rules
+from campaigns.domain.model import Action, Contribution, EventRecord, Goal, Organisation, Task, User
+from campaigns.services import messagebus, policy
+from campaigns.services.errors import Conflict, Invalid, NotFound
+from campaigns.services.volunteering import check
+
+
+def _check_goal(session: Session, goal_id: int, campaign_id: int) -> Goal:
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.campaign_id != campaign_id:
+        raise Invalid("Choose one of this campaign's goals.", field="goal_id")
+    if goal.status != "accepted":
+        raise Invalid("This goal hasn't been agreed yet, so nothing can be counted toward it.", field="goal_id")
+    if goal.kind != "measure":
+        raise Invalid("This goal is a milestone, reached or not, so amounts aren't counted toward it.",
+                      field="goal_id")
+    return goal
+
+
+def _check_link(session: Session, model: type, row_id: int | None, campaign_id: int, field: str) -> None:
+    row = session.get(model, row_id) if row_id is not None else None
+    if row_id is not None and (row is None or row.campaign_id != campaign_id):
+        raise Invalid("Choose one of this campaign's tasks or actions.", field=field)
+
+
+def log_contribution(session: Session, *, user: User, campaign_id: int, goal_id: int, amount: float,
+                     hours: float = 0.0, note: str = "", task_id: int | None = None,
+                     action_id: int | None = None) -> Contribution:
+    """A volunteer logs what they did toward a goal of the campaign. Records ContributionLogged.
+
+    It counts toward the goal once verified (or at once, where the organisation counts pending ones).
+    """
+    campaign = policy.campaign_for(session, user, campaign_id, "volunteer")
+    _check_goal(session, goal_id, campaign.id)
+    check(rules.check_contribution, amount, hours)
+    _check_link(session, Task, task_id, campaign.id, "task_id")
+    _check_link(session, Action, action_id, campaign.id, "action_id")
+    with transaction(session):
+        contribution = Contribution(org_id=campaign.org_id, campaign_id=campaign.id, goal_id=goal_id,
+                                    user_id=user.id, task_id=task_id, action_id=action_id, amount=amount,
+                                    hours=hours, note=(note or "").strip())
+        session.add(contribution)
+        session.flush()
+        messagebus.record(session, ev.ContributionLogged(
+            org_id=campaign.org_id, campaign_id=campaign.id, subject_id=contribution.id, goal_id=goal_id,
+            amount=amount))
+    return contribution
+
+
+def _reviewable(session: Session, user: User, contribution_id: int) -> Contribution:
+    contribution = session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound()
+    policy.campaign_for(session, user, contribution.campaign_id, "contribution.review")
+    query = select(Contribution).where(Contribution.id == contribution_id).with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).one()
+
+
+def verify(session: Session, *, contribution_id: int, user: User) -> Contribution:
+    """A coordinator confirms a contribution; it counts toward its goal at once. Records ContributionVerified."""
+    with transaction(session):
+        contribution = _reviewable(session, user, contribution_id)
+        if contribution.status == "verified":
+            return contribution
+        if contribution.status == "rejected":
+            raise Conflict("This contribution was declined. Ask the volunteer to log it again if it should count.")
+        _review(contribution, user, "verified")
+        session.add(contribution)
+        session.flush()
+        messagebus.record(session, ev.ContributionVerified(
+            org_id=contribution.org_id, campaign_id=contribution.campaign_id, subject_id=contribution.id,
+            goal_id=contribution.goal_id, amount=contribution.amount))
+    return contribution
+
+
+def reject(session: Session, *, contribution_id: int, user: User, reason: str) -> Contribution:
+    """A coordinator declines a contribution with a kind reason. Records ContributionRejected."""
+    if not (reason or "").strip():
+        raise Invalid("Say kindly why it can't be counted, so the volunteer understands.", field="reason")
+    with transaction(session):
+        contribution = _reviewable(session, user, contribution_id)
+        if contribution.status == "rejected":
+            return contribution
+        if contribution.status == "verified":
+            raise Conflict("This contribution is already verified and counted.")
+        _review(contribution, user, "rejected")
+        contribution.reject_reason = reason.strip()
+        session.add(contribution)
+        session.flush()
+        messagebus.record(session, ev.ContributionRejected(
+            org_id=contribution.org_id, campaign_id=contribution.campaign_id, subject_id=contribution.id,
+            goal_id=contribution.goal_id))
+    return contribution
+
+
+def _review(contribution: Contribution, user: User, status: str) -> None:
+    contribution.status, contribution.reviewed_by_id, contribution.reviewed_at = status, user.id, clock.now()
+
+
+def pending_of_campaign(campaign_id: int, *, action_id: int | None = None):
+    """Contributions waiting for review, oldest first (a query, for paging)."""
+    query = select(Contribution).where(Contribution.campaign_id == campaign_id, Contribution.status == "pending")
+    if action_id is not None:
+        in_action = select(Task.id).where(Task.action_id == action_id)
+        query = query.where((col(Contribution.action_id) == action_id) | col(Contribution.task_id).in_(in_action))
+    return query.order_by(col(Contribution.id))
+
+
+def of_campaign(campaign_id: int, *, status: str | None = None):
+    query = select(Contribution).where(Contribution.campaign_id == campaign_id)
+    if status:
+        query = query.where(Contribution.status == status)
+    return query.order_by(col(Contribution.id).desc())
+
+
+# -- handlers (listed in messagebus.handlers) -----------------------------------------------------------------
+def _move(session: Session, contribution_id: int, *, count: bool) -> None:
+    """Add a contribution's amount to its goal (or take it away), exactly once, in the caller's transaction."""
+    flipped = session.exec(update(Contribution)  # type: ignore[call-overload]
+                           .where(col(Contribution.id) == contribution_id, col(Contribution.counted) == (not count))
+                           .values(counted=count).execution_options(synchronize_session="fetch"))
+    if flipped.rowcount != 1:
+        return
+    contribution = session.get(Contribution, contribution_id)
+    delta = contribution.amount if count else -contribution.amount  # type: ignore[union-attr]
+    session.exec(update(Goal).where(col(Goal.id) == contribution.goal_id)  # type: ignore[call-overload,union-attr]
+                 .values(current=col(Goal.current) + delta).execution_options(synchronize_session="fetch"))
+
+
+def count_verified(session: Session, event: ev.Event, record: EventRecord) -> None:
+    """ContributionVerified: the goal moves on at once."""
+    _move(session, event.subject_id, count=True)  # type: ignore[arg-type]
+
+
+def count_if_pending_counts(session: Session, event: ev.Event, record: EventRecord) -> None:
+    """ContributionLogged: where the organisation counts pending contributions, count it now."""
+    org = session.get(Organisation, event.org_id)
+    if org is not None and org.count_pending_contributions:
+        _move(session, event.subject_id, count=True)  # type: ignore[arg-type]
+
+
+def uncount_rejected(session: Session, event: ev.Event, record: EventRecord) -> None:
+    """ContributionRejected: take back an amount that was counted while pending."""
+    _move(session, event.subject_id, count=False)  # type: ignore[arg-type]

@@ -1,0 +1,215 @@
+"""What volunteering pages, the API and feeds read: timelines, seats, waitlist places, a person's own tasks and
+hours, and who may see an action's place. Nothing here writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, tuple_
+from sqlmodel import Session, col, select
+
+from campaigns import clock
+from campaigns.domain import rules_volunteering as rules
+from campaigns.domain.model import Action, Campaign, Contribution, Goal, Membership, Signup, Task, User
+from campaigns.services import policy
+
+
+def is_coordinator(session: Session, user: User | None, campaign_id: int, org_id: int) -> bool:
+    """Whether `user` runs this campaign (an organisation coordinator, or its lead or organiser)."""
+    return policy.allowed(session, user, "campaign.manage", org_id, campaign_id=campaign_id)
+
+
+def is_confirmed_for(session: Session, user: User | None, action: Action) -> bool:
+    if user is None:
+        return False
+    query = select(func.count()).select_from(Signup).join(Task, col(Task.id) == Signup.task_id).where(
+        Task.action_id == action.id, Signup.user_id == user.id, Signup.status == "confirmed")
+    return session.exec(query).one() > 0
+
+
+def may_see_place(session: Session, user: User | None, action: Action) -> bool:
+    """A private place is for confirmed volunteers and coordinators only (pages, API and feeds alike)."""
+    if action.address_public:
+        return True  # no need to ask the database
+    return rules.may_see_place(
+        address_public=False, is_coordinator=is_coordinator(session, user, action.campaign_id, action.org_id),
+        is_confirmed=is_confirmed_for(session, user, action))
+
+
+def tasks_of_action(action_id: int):
+    """An action's tasks by start (a query, for paging)."""
+    return select(Task).where(Task.action_id == action_id).order_by(col(Task.starts_at), col(Task.id))
+
+
+def actions_of_campaign(campaign_id: int):
+    """A campaign's actions by start time (a query, for paging)."""
+    return select(Action).where(Action.campaign_id == campaign_id).order_by(col(Action.starts_at), col(Action.id))
+
+
+def timeline(session: Session, campaign: Campaign) -> list[tuple[Action, list[Task]]]:
+    """A campaign's actions, each with its tasks (for seats filled)."""
+    actions = list(session.exec(actions_of_campaign(campaign.id)))  # type: ignore[arg-type]
+    if not actions:
+        return []
+    tasks = session.exec(select(Task).where(col(Task.action_id).in_([a.id for a in actions]))
+                         .order_by(col(Task.starts_at), col(Task.id)))
+    by_action: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_action.setdefault(task.action_id, []).append(task)  # type: ignore[arg-type]
+    return [(action, by_action.get(action.id, [])) for action in actions]  # type: ignore[arg-type]
+
+
+def standalone_tasks(campaign_id: int):
+    """A campaign's tasks outside any action, by deadline (a query, for paging)."""
+    query = select(Task).where(Task.campaign_id == campaign_id, col(Task.action_id).is_(None))
+    return query.order_by(col(Task.deadline), col(Task.id))
+
+
+def signups_of(user: User, status: str | None = None):
+    """A person's sign-ups, newest first (a query, for paging)."""
+    query = select(Signup).where(Signup.user_id == user.id).order_by(col(Signup.id).desc())
+    return query.where(Signup.status == status) if status else query
+
+
+def waitlist_position(session: Session, signup: Signup) -> int | None:
+    """1 for the next person to be promoted; None unless waitlisted."""
+    if signup.status != "waitlisted":
+        return None
+    ahead = select(func.count()).select_from(Signup).where(
+        Signup.task_id == signup.task_id, Signup.status == "waitlisted",
+        tuple_(col(Signup.queued_at), col(Signup.id)) < tuple_(signup.queued_at, signup.id))
+    return session.exec(ahead).one() + 1
+
+
+def waitlist_length(session: Session, task_id: int) -> int:
+    query = select(func.count()).select_from(Signup).where(Signup.task_id == task_id, Signup.status == "waitlisted")
+    return session.exec(query).one()
+
+
+def my_signups_for(session: Session, user: User | None, task_ids: list[int]) -> dict[int, Signup]:
+    """The person's own sign-ups among these tasks, by task id."""
+    if user is None or not task_ids:
+        return {}
+    query = select(Signup).where(col(Signup.task_id).in_(task_ids), Signup.user_id == user.id)
+    return {s.task_id: s for s in session.exec(query)}
+
+
+@dataclass
+class MyTask:
+    signup: Signup
+    task: Task
+    action: Action | None
+    campaign: Campaign
+    position: int | None = None  #: waitlist place
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return self.task.starts_at or (self.action.starts_at if self.action else self.task.deadline)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.task.ends_at or (self.action.ends_at if self.action else self.task.deadline)
+
+
+@dataclass
+class MyTasks:
+    upcoming: list[MyTask] = field(default_factory=list)
+    waitlisted: list[MyTask] = field(default_factory=list)
+    past: list[MyTask] = field(default_factory=list)
+    hours: dict[str, float] = field(default_factory=dict)
+
+
+def signups_with_context(session: Session, user: User, *, statuses: tuple[str, ...]) -> list[MyTask]:
+    """The person's sign-ups with their task, action and campaign."""
+    query = (select(Signup, Task, Campaign).join(Task, col(Task.id) == Signup.task_id)
+             .join(Campaign, col(Campaign.id) == Task.campaign_id)
+             .where(Signup.user_id == user.id, col(Signup.status).in_(statuses)).order_by(col(Signup.id)))
+    rows = list(session.exec(query))
+    action_ids = {t.action_id for _, t, _ in rows if t.action_id is not None}
+    actions = {a.id: a for a in session.exec(select(Action).where(col(Action.id).in_(action_ids)))}
+    return [MyTask(s, t, actions.get(t.action_id), c) for s, t, c in rows]  # type: ignore[arg-type]
+
+
+def my_tasks(session: Session, user: User) -> MyTasks:
+    """Upcoming confirmed tasks, waitlisted ones with their place, past ones, and the person's hours."""
+    now, result = clock.now(), MyTasks()
+    for item in signups_with_context(session, user, statuses=("confirmed", "waitlisted")):
+        finished = item.ends_at is not None and item.ends_at <= now
+        if finished and item.signup.status == "confirmed":
+            result.past.append(item)
+        elif item.signup.status == "confirmed":
+            result.upcoming.append(item)
+        elif not finished and not (item.action and item.action.status == "cancelled"):
+            item.position = waitlist_position(session, item.signup)
+            result.waitlisted.append(item)
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    result.upcoming.sort(key=lambda i: i.starts_at or far)
+    result.past.sort(key=lambda i: i.starts_at or far, reverse=True)
+    result.hours = hours_of(session, user)
+    return result
+
+
+def hours_of(session: Session, user: User) -> dict[str, float]:
+    """The person's logged hours: verified, and still waiting to be checked."""
+    query = select(Contribution.status, func.coalesce(func.sum(Contribution.hours), 0)).where(
+        Contribution.user_id == user.id).group_by(Contribution.status)
+    totals = {status: float(hours) for status, hours in session.exec(query)}
+    return {"verified": totals.get("verified", 0.0), "pending": totals.get("pending", 0.0)}
+
+
+def contributions_of(session: Session, user: User):
+    """The person's own contributions, newest first (a query, for paging)."""
+    return select(Contribution).where(Contribution.user_id == user.id).order_by(col(Contribution.id).desc())
+
+
+HISTORY_COLUMNS = ["date", "kind", "campaign", "what", "amount", "unit", "hours", "status"]
+
+
+def history_rows(session: Session, user: User) -> list[list[str]]:
+    """The person's own volunteering history (tasks they held, contributions they logged), oldest first."""
+    rows: list[tuple[datetime, list]] = []
+    for item in signups_with_context(session, user, statuses=("confirmed",)):
+        when = item.starts_at or item.signup.confirmed_at or item.signup.queued_at
+        status = {"attended": "attended", "absent": "not recorded as attending"}.get(item.signup.attendance or "",
+                                                                                      "signed up")
+        rows.append((when, [when.date().isoformat(), "task", item.campaign.name, item.task.title, "", "", "",
+                            status]))
+    query = (select(Contribution, Goal, Campaign).join(Goal, col(Goal.id) == Contribution.goal_id)
+             .join(Campaign, col(Campaign.id) == Contribution.campaign_id).where(Contribution.user_id == user.id))
+    for contribution, goal, campaign in session.exec(query):
+        rows.append((contribution.created_at, [
+            contribution.created_at.date().isoformat(), "contribution", campaign.name, goal.name,
+            f"{contribution.amount:g}", goal.unit, f"{contribution.hours:g}", contribution.status]))
+    return [[rules.csv_safe(v) for v in row] for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def history_csv(session: Session, user: User) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HISTORY_COLUMNS)
+    writer.writerows(history_rows(session, user))
+    return buffer.getvalue()
+
+
+def confirmed_action_ids(session: Session, user: User, action_ids: list[int]) -> set[int]:
+    query = select(Task.action_id).join(Signup, col(Signup.task_id) == Task.id).where(
+        col(Task.action_id).in_(action_ids), Signup.user_id == user.id, Signup.status == "confirmed")
+    return {row for row in session.exec(query)}  # type: ignore[misc]
+
+
+def countable_goals(session: Session, campaign_id: int) -> list[Goal]:
+    """A campaign's agreed measurable goals: what tasks serve and contributions count toward."""
+    query = select(Goal).where(Goal.campaign_id == campaign_id, Goal.status == "accepted", Goal.kind == "measure")
+    return list(session.exec(query.order_by(col(Goal.id))))
+
+
+def campaigns_with_actions(session: Session, user: User) -> list[Campaign]:
+    """Campaigns of the person's organisations that have actions: the campaign feeds they can subscribe to."""
+    orgs = select(Membership.org_id).where(Membership.user_id == user.id)
+    with_actions = select(Action.campaign_id)
+    query = select(Campaign).where(col(Campaign.org_id).in_(orgs), col(Campaign.id).in_(with_actions),
+                                   Campaign.stage != "archived")
+    return list(session.exec(query.order_by(col(Campaign.name))))

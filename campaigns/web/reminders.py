@@ -1,0 +1,141 @@
+"""Coordinators' pages: a campaign's reminder rules and its delivery status; admins' dead-letter page.
+Routes on the `nudges` blueprint (web/nudges.py)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlmodel import col, select
+
+from campaigns.api.nudges import RuleChangeIn, RuleIn
+from campaigns.auth import current_user
+from campaigns.db import get_session
+from campaigns.domain import rules_nudges as rn
+from campaigns.domain.model import Action, Campaign, Task
+from campaigns.services import nudges as nudge_rows
+from campaigns.services import orgs, policy, reminders
+from campaigns.services.errors import DomainError
+from campaigns.web import forms
+from campaigns.web.nudges import bp
+from campaigns.web.pagination import page_of
+
+ANCHOR_WORDS = {"action_start": "the action starts", "action_end": "the action ends",
+                "task_deadline": "a task's deadline", "campaign_deadline": "the campaign's deadline",
+                "goal_due": "a goal's due date", "signup": "someone signs up", "event": "it happens"}
+AUDIENCE_WORDS = {"confirmed": "volunteers with a place", "waitlisted": "people on the waiting list",
+                  "members_without_signup": "campaign members who haven't signed up",
+                  "coordinators": "coordinators", "consenting_workers": "workers of clients who consented",
+                  "recorded": "everyone who had a place"}
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    return policy.campaign_for(get_session(), current_user(), campaign_id, "nudges.manage")
+
+
+@bp.get("/o/<slug>/reminders")
+@login_required
+def org_reminders(slug: str):
+    session = get_session()
+    org = orgs.by_slug(session, slug)
+    policy.authorize(session, current_user(), "nudges.manage", org.id)
+    campaigns = list(session.exec(select(Campaign).where(Campaign.org_id == org.id).order_by(Campaign.name)))
+    return render_template("nudges/org.html", org=org, campaigns=campaigns)
+
+
+def _rules_page(campaign: Campaign, form=None, status=200, editing: str | None = None):
+    rules = reminders.effective_rules(get_session(), campaign.id, include_disabled=True)
+    values = {"template": "reminder", "channels": list(rn.CHANNELS), "offset_minutes": "-1440", "offset_days": "0"}
+    return render_template("nudges/rules.html", campaign=campaign, rules=rules, form=form or forms.Form(values=values),
+                           anchors=ANCHOR_WORDS, audiences=AUDIENCE_WORDS, templates=rn.RULE_TEMPLATES,
+                           channels=rn.CHANNELS, editing=editing), status
+
+
+@bp.route("/campaigns/<int:campaign_id>/reminders", methods=["GET", "POST"])
+@login_required
+def rules(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    if request.method == "GET":
+        return _rules_page(campaign)
+    form = forms.load(RuleIn())
+    if form.ok:
+        try:
+            reminders.add_rule(get_session(), campaign, actor=current_user(), **form.data)
+        except DomainError as error:
+            form.fail(error)
+        else:
+            flash(_("The reminder is added. It is planned for everything coming up."), "success")
+            return redirect(url_for("nudges.rules", campaign_id=campaign.id))
+    return _rules_page(campaign, form, 422)
+
+
+@bp.post("/campaigns/<int:campaign_id>/reminders/<key>")
+@login_required
+def change_rule(campaign_id: int, key: str):
+    campaign = _campaign(campaign_id)
+    form = forms.load(RuleChangeIn())
+    if form.ok:
+        try:
+            reminders.change_rule(get_session(), campaign, key, actor=current_user(), **form.data)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            form.fail(error)
+        else:
+            flash(_("The reminder is saved; what it had planned is re-planned."), "success")
+            return redirect(url_for("nudges.rules", campaign_id=campaign.id))
+    return _rules_page(campaign, form, 422, editing=key)
+
+
+@bp.post("/campaigns/<int:campaign_id>/reminders/<key>/delete")
+@login_required
+def delete_rule(campaign_id: int, key: str):
+    campaign = _campaign(campaign_id)
+    try:
+        reminders.delete_rule(get_session(), campaign, key, actor=current_user())
+        flash(_("The reminder is deleted."), "success")
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(_(error.message), "error")
+    return redirect(url_for("nudges.rules", campaign_id=campaign.id))
+
+
+@bp.get("/campaigns/<int:campaign_id>/deliveries")
+@login_required
+def deliveries(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    session = get_session()
+    status = request.args.get("status") if request.args.get("status") in nudge_rows.STATUSES else None
+    subject = None
+    if request.args.get("action", type=int):
+        subject = ("action", request.args.get("action", type=int))
+    counts = nudge_rows.status_counts(session, campaign.id)
+    actions = list(session.exec(select(Action).where(Action.campaign_id == campaign.id)
+                                .order_by(col(Action.starts_at))))
+    tasks = {t.id: t for t in session.exec(select(Task).where(Task.campaign_id == campaign.id))}
+    page = page_of(nudge_rows.campaign_nudges(campaign.id, status=status, subject=subject))
+    return render_template("nudges/deliveries.html", campaign=campaign, counts=counts, actions=actions,
+                           tasks=tasks, page=page, status=status, subject=subject, statuses=nudge_rows.STATUSES)
+
+
+@bp.get("/admin/nudges")
+@login_required
+def dead_letters():
+    policy.require_admin(current_user())
+    return render_template("nudges/dead.html", page=page_of(nudge_rows.dead_letters()))
+
+
+@bp.post("/admin/nudges/<int:nudge_id>/retry")
+@login_required
+def retry(nudge_id: int):
+    policy.require_admin(current_user())
+    try:
+        nudge_rows.retry_dead(get_session(), nudge_id=nudge_id, actor=current_user())
+        flash(_("It will be tried again within a minute."), "success")
+    except DomainError as error:
+        if error.status == 404:
+            abort(404)
+        flash(_(error.message), "error")
+    return redirect(url_for("nudges.dead_letters"))
+

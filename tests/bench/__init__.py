@@ -1,0 +1,1 @@
+"""Benchmarks (never in the default test run): `.venv/bin/python -m tests.bench --help`."""

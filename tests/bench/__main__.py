@@ -1,0 +1,176 @@
+"""Every benchmark figure, with its goal and ratio, in one command:
+
+    .venv/bin/python -m tests.bench                 # the full run (about 6 minutes on 2 cores)
+    .venv/bin/python -m tests.bench --quick         # a smaller organisation and shorter loads, for development
+
+Generates (or reuses) a large and a small organisation on SQLite and one on PostgreSQL, then measures the read
+path (gunicorn, 2 workers, wrk), the write path (32 concurrent API clients on PostgreSQL) and scaling. Figures are
+also written to test-artifacts/bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from sqlalchemy import text
+
+from campaigns.db import make_engine
+from tests.bench import read, routes, scaling, write
+from tests.bench.generate import Facts, generate, normalise
+
+WORK = Path("/tmp/campaigns-bench")
+RESULTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "bench" / "results.json"
+GOALS = {"ratio": 0.50, "p99_ms": 25.0, "scaling": 1.3, "statements": 6, "web_rss": 120.0, "scheduler_rss": 100.0}
+
+
+def organisation(url: str, scale: float, regenerate: bool) -> Facts:
+    """The generated organisation at `url`, reused when it is already there at this scale."""
+    url = normalise(url)
+    WORK.mkdir(parents=True, exist_ok=True)
+    cache = WORK / f"{hashlib.sha256(f'{url}|{scale}'.encode()).hexdigest()[:12]}.facts.json"
+    if cache.exists() and not regenerate:
+        facts = Facts(**json.loads(cache.read_text()))
+        if facts.url == url and _still_there(facts):
+            print(f"  reusing the organisation in {url.split('@')[-1]} (scale {scale:g}; --regenerate rebuilds it)")
+            return facts
+    facts = generate(url, scale=scale, reset=True)
+    cache.write_text(json.dumps(asdict(facts)))
+    return facts
+
+
+def _still_there(facts: Facts) -> bool:
+    try:
+        engine = make_engine(facts.url)
+        with engine.connect() as conn:
+            signups = conn.execute(text("SELECT count(*) FROM signup")).scalar()
+        engine.dispose()
+        return signups >= facts.counts.get("signups", 0)
+    except Exception:  # a missing file or database: generate again
+        return False
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0) / 1024**2
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    load = os.getloadavg()[0]
+    return f"{cores} cores ({model}), {mem:.0f} GiB RAM, Python {platform.python_version()}, load {load:.2f}"
+
+
+def mark(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("ok" if ok else "MISSED")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Campaigns benchmarks", epilog=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=f"sqlite:///{WORK / 'large.sqlite'}",
+                        help="database of the read path and the large organisation (default: SQLite)")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
+                                                           "postgresql://postgres@127.0.0.1:5432/campaigns_bench"),
+                        help="PostgreSQL database for the write path (emptied and filled)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="1 = 10k volunteers, 100k sign-ups, 300k contributions")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each read load")
+    parser.add_argument("--connections", type=int, default=2,
+                        help="concurrent connections of each read load (default: one per gunicorn worker)")
+    parser.add_argument("--quick", action="store_true", help="scale 0.1, 3 s loads: for development")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the generated organisations")
+    parser.add_argument("--only", default="read,write,scaling", help="comma-separated parts to run")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.scale, args.seconds = 0.1, 3.0
+    parts = set(args.only.split(","))
+    print(f"Machine: {machine()}")
+    print("Generating or reusing organisations…")
+    large = organisation(args.database_url, args.scale, args.regenerate)
+    small_url = f"sqlite:///{WORK / 'small.sqlite'}"
+    small = organisation(small_url, args.scale / 100, args.regenerate)
+    found = routes.discover(large.url)
+    print(f"Routes: page {found.campaign_page} · API {found.campaign_api} · sign-up {found.signup_api}")
+    results: dict = {"machine": machine(), "scale": args.scale, "counts": large.counts}
+    lines: list[str] = []
+    if "read" in parts:
+        lines += _read(read.run(large.url, large, found, seconds=args.seconds, connections=args.connections), results)
+    if "write" in parts:
+        lines += _write(args, found, results)
+    if "scaling" in parts:
+        lines += _scaling(scaling.run(small_url, small, large.url, large, found), large, results)
+    print("\n" + "\n".join(lines))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\n(also in {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})")
+    return 0
+
+
+def _read(r: read.ReadResults, results: dict) -> list[str]:
+    lines = [f"Read path (gunicorn, {r.workers} workers, {r.hello.tool}, on {r.hello.name} and the app):"]
+    lines.append(f"  {'hello world':<15} {r.hello.rps:>8,.0f} req/s   p50 {r.hello.p50_ms:6.2f} ms   "
+                 f"p99 {r.hello.p99_ms:6.2f} ms")
+    results["read"] = {"hello": asdict(r.hello) | {"rps": r.hello.rps}, "worker_rss_mb": r.worker_rss_mb}
+    for key, fig in (("page", r.page), ("api", r.api)):
+        if fig is None:
+            lines.append(f"  {key:<15} n/a (no such route yet)")
+            continue
+        ratio = fig.rps / r.hello.rps if r.hello.rps else 0
+        results["read"][key] = asdict(fig) | {"rps": fig.rps, "ratio": ratio}
+        if fig.requests == 0:
+            lines.append(f"  {fig.name:<15} no request finished during the load (each took longer than the run): "
+                         f"MISSED both goals")
+            continue
+        lines.append(
+            f"  {fig.name:<15} {fig.rps:>8,.0f} req/s   p50 {fig.p50_ms:6.2f} ms   p99 {fig.p99_ms:6.2f} ms   "
+            f"ratio {ratio:.2f} of hello-world (goal ≥ {GOALS['ratio']:.2f}: {mark(ratio >= GOALS['ratio'])}), "
+            f"p99 goal ≤ {GOALS['p99_ms']:.0f} ms: {mark(fig.p99_ms <= GOALS['p99_ms'])}, errors {fig.errors}")
+    return lines
+
+
+def _write(args, found: routes.Routes, results: dict) -> list[str]:
+    pg = organisation(args.pg_url, args.scale, args.regenerate)
+    try:
+        w = write.run(pg.url, pg, found)
+    except RuntimeError as error:
+        results["write"] = {"error": str(error)}
+        return [f"Write path: n/a ({error})"]
+    results["write"] = asdict(w) | {"per_second": w.per_second}
+    return [
+        f"Write path (PostgreSQL, {w.clients} concurrent API clients, gunicorn 2 workers × 16 threads):",
+        f"  {w.ok:,} sign-ups of {w.attempts:,} attempts in {w.seconds:.1f} s = {w.per_second:,.0f} sign-ups/s   "
+        f"p50 {w.p50_ms:.1f} ms   p95 {w.p95_ms:.1f} ms",
+        f"  overbooked {w.overbooked} (must be 0: {mark(w.overbooked == 0)})   taken≠confirmed {w.mismatched}   "
+        f"5xx {w.server_errors} (must be 0: {mark(w.server_errors == 0)})   other non-2xx {w.other_errors or 0}",
+    ]
+
+
+def _scaling(s: scaling.ScalingResults, large: Facts, results: dict) -> list[str]:
+    lines = ["Scaling (in-process, busiest campaign's dashboard):"]
+    if s.small and s.large:
+        lines.append(f"  dashboard at {s.small_signups:,} sign-ups {s.small.median_ms:.2f} ms, at "
+                     f"{s.large_signups:,} sign-ups {s.large.median_ms:.2f} ms: ratio {s.ratio:.2f}× "
+                     f"(goal ≤ {GOALS['scaling']}×: {mark(s.ratio <= GOALS['scaling'])})  [{s.large.path}]")
+    for label, n in (("page", s.page_statements), ("API", s.api_statements)):
+        lines.append(f"  SQL statements per {label} request: {n if n is not None else 'n/a'} "
+                     f"(goal ≤ {GOALS['statements']}: {mark(None if n is None else n <= GOALS['statements'])})")
+    web_rss = results.get("read", {}).get("worker_rss_mb")
+    sched = scaling.scheduler_rss(large.url)
+    results["scaling"] = asdict(s) | {"ratio": s.ratio, "scheduler_rss_mb": sched}
+    if web_rss is not None:
+        lines.append(f"  RSS of a web worker after the read load: {web_rss:.0f} MB "
+                     f"(goal ≤ {GOALS['web_rss']:.0f}: {mark(web_rss <= GOALS['web_rss'])})")
+    shown = "n/a (no scheduler command yet)" if sched is None else f"{sched:.0f} MB"
+    ok = None if sched is None else sched <= GOALS["scheduler_rss"]
+    lines.append(f"  RSS of the scheduler process: {shown} (goal ≤ {GOALS['scheduler_rss']:.0f}: {mark(ok)})")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

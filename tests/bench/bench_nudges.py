@@ -1,0 +1,209 @@
+"""Reminders planned + delivered in-app per second: nudges as rows (planner + dispatcher) against the common way,
+one APScheduler date job per reminder in SQLAlchemyJobStore. Not in the default run.
+
+    .venv/bin/python -m tests.bench.bench_nudges                          # SQLite, 100,000 nudges, peer 10,000
+    .venv/bin/python -m tests.bench.bench_nudges --database-url postgresql://postgres@127.0.0.1/bench_nudges
+    .venv/bin/python -m tests.bench.bench_nudges --n 5000 --peer 1000    # a quick look while developing
+
+Targets: ≥ 5,000/s on SQLite, ≥ 3,000/s on PostgreSQL, and ≥ 50× the per-reminder rate of the common way.
+Both sides do the same work per reminder: check the volunteer still has their place, put one message in their
+inbox, record it. Ours plans with the real planner (rules, audiences, dedupe keys) and delivers with the real
+dispatcher (claim with a lease, care rules for each recipient, inbox rows + sent marks in one transaction).
+A PostgreSQL database given here is emptied first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, text
+
+from campaigns import clock, create_app, migrations
+from campaigns.db import make_engine, session_scope, transaction
+from campaigns.domain import rules_nudges as rn
+from campaigns.domain.model import (
+    Action,
+    Campaign,
+    InboxItem,
+    Membership,
+    NotificationSettings,
+    Organisation,
+    Signup,
+    Task,
+    User,
+)
+
+START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+_APP = None
+
+
+def _reset(url: str) -> None:
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    migrations.upgrade(url)
+
+
+def _people_and_shifts(session, *, people: int, actions: int) -> tuple[list[int], list[int], int]:
+    """An organisation with `people` volunteers, each signed up for one task in each of `actions` actions."""
+    org = Organisation(name="Bench", slug=f"bench-{time.time_ns()}")
+    session.add(org)
+    session.flush()
+    campaign = Campaign(org_id=org.id, name="Bench campaign", starts_on=date(2026, 1, 1), stage="intervention")
+    session.add(campaign)
+    session.flush()
+    users = [{"email": f"v{i}-{org.id}@bench.local", "display_name": f"V{i}", "password_hash": "x",
+              "timezone": "Europe/London", "locale": "en", "is_admin": False, "is_active": True,
+              "show_real_name": False, "created_at": START} for i in range(people)]
+    _bulk(session, User, users)
+    ids = list(session.exec(select(User.id).where(User.email.like(f"%-{org.id}@bench.local"))).scalars())
+    _bulk(session, Membership, [{"org_id": org.id, "user_id": u, "role": "client", "joined_at": START} for u in ids])
+    # they asked for every reminder: caps out of the way, no quiet hours (start == end)
+    _bulk(session, NotificationSettings, [
+        {"user_id": u, "email_enabled": True, "inapp_enabled": True, "quiet_start": dtime(0, 0),
+         "quiet_end": dtime(0, 0), "daily_cap": 100000, "weekly_cap": 100000, "digest": "immediate",
+         "muted_kinds": []} for u in ids])
+    action_ids = []
+    for a in range(actions):
+        action = Action(org_id=org.id, campaign_id=campaign.id, kind="town_hall", title=f"Shift {a}",
+                        starts_at=START + timedelta(hours=2), ends_at=START + timedelta(hours=4),
+                        timezone="Europe/London", checkin_code=f"B{a:05d}")
+        session.add(action)
+        session.flush()
+        task = Task(org_id=org.id, campaign_id=campaign.id, action_id=action.id, title=f"Task {a}",
+                    capacity=10000, taken=people)
+        session.add(task)
+        session.flush()
+        _bulk(session, Signup, [{"task_id": task.id, "user_id": u, "status": "confirmed", "queued_at": START,
+                                 "confirmed_at": START} for u in ids])
+        action_ids.append(action.id)
+    session.commit()
+    return ids, action_ids, campaign.id
+
+
+def _bulk(session, model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), 2000):
+        session.exec(insert(model.__table__), params=rows[start:start + 2000])
+
+
+def ours(url: str, n: int) -> dict:
+    """Plan n reminders with the planner and deliver them in-app with the dispatcher."""
+    from campaigns.delivery import dispatcher
+    from campaigns.services import planner
+
+    app = create_app("testing", DATABASE_URL=url, MAIL_FOLDER=tempfile.mkdtemp())
+    actions = 10  # each volunteer has ten shifts coming up (a task holds at most 10,000 people)
+    people = max(10, n // actions)
+    with app.app_context(), session_scope() as session:
+        clock.pin(START)
+        _ids, action_ids, _campaign = _people_and_shifts(session, people=people, actions=actions)
+        rules = [rn.with_override(rn.builtin("two_hours_before"), channels=("inapp",))]
+        began, cpu = time.perf_counter(), time.process_time()
+        for action_id in action_ids:
+            with session.begin():
+                planner.plan_target(session, planner.action_target(session, session.get(Action, action_id)),
+                                    rules=rules)
+        planned = time.perf_counter() - began
+        began = time.perf_counter()
+        while dispatcher.dispatch_once(session, worker="bench", limit=1000):
+            pass
+        delivered = time.perf_counter() - began
+        cpu = time.process_time() - cpu
+        count = session.exec(select(func.count()).select_from(InboxItem)).scalar_one()
+        clock.pin(None)
+    app.extensions["campaigns.engine"].dispose()
+    assert count == people * actions, f"delivered {count}, expected {people * actions}"
+    total = people * actions
+    return {"n": total, "plan_s": planned, "deliver_s": delivered, "rate": total / (planned + delivered),
+            "cpu_rate": total / cpu}
+
+
+def _deliver_one(signup_id: int, user_id: int, title: str) -> None:
+    """The common way's job: one reminder, its own session, check the place, write the inbox row."""
+    with _APP.app_context(), session_scope() as session, transaction(session):
+        signup = session.get(Signup, signup_id)
+        if signup is None or signup.status != "confirmed":
+            return
+        session.add(InboxItem(user_id=user_id, kind="two_hours_before", title=f"Starting soon: {title}",
+                              body="See you there!"))
+
+
+def peer(url: str, m: int) -> dict:
+    """m reminders as APScheduler date jobs in SQLAlchemyJobStore, added as sign-ups happen, then run."""
+    global _APP
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    _APP = create_app("testing", DATABASE_URL=url, MAIL_FOLDER=tempfile.mkdtemp())
+    people = min(m, 1000)
+    with _APP.app_context(), session_scope() as session:
+        _people_and_shifts(session, people=people, actions=m // people)
+        signups = list(session.exec(select(Signup.id, Signup.user_id)).all())[-(m // people) * people:]
+    # given its best chance: our engine (WAL, busy timeout), and on SQLite one worker thread (writers queue anyway)
+    workers = 1 if url.startswith("sqlite") else 4
+    scheduler = BackgroundScheduler(timezone=UTC, jobstores={"default": SQLAlchemyJobStore(engine=make_engine(url))},
+                                    executors={"default": ThreadPoolExecutor(workers)})
+    done = threading.Semaphore(0)
+    scheduler.add_listener(lambda _e: done.release(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.start(paused=True)
+    run_at = datetime.now(UTC)
+    began, cpu = time.perf_counter(), time.process_time()
+    for signup_id, user_id in signups:
+        scheduler.add_job(_deliver_one, "date", run_date=run_at, args=[signup_id, user_id, "Shift"],
+                          id=f"reminder-{signup_id}", replace_existing=True, misfire_grace_time=3600)
+    added = time.perf_counter() - began
+    scheduler.resume()
+    for _ in signups:
+        done.acquire(timeout=600)
+    ran = time.perf_counter() - began - added
+    cpu = time.process_time() - cpu
+    scheduler.shutdown(wait=True)
+    with _APP.app_context(), session_scope() as session:
+        count = session.exec(select(func.count()).select_from(InboxItem)).scalar_one()
+    _APP.extensions["campaigns.engine"].dispose()
+    assert count == len(signups), f"the peer delivered {count} of {len(signups)}"
+    return {"n": len(signups), "plan_s": added, "deliver_s": ran, "rate": len(signups) / (added + ran),
+            "cpu_rate": len(signups) / cpu}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="PostgreSQL URL (emptied first); default: SQLite in a temp folder")
+    parser.add_argument("--n", type=int, default=100_000, help="reminders for nudges as rows")
+    parser.add_argument("--peer", type=int, default=10_000, help="reminders for the APScheduler-job-per-reminder way")
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
+    if url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    _reset(url)
+    mine = ours(url, args.n)
+    _reset(url)
+    theirs = peer(url, args.peer)
+    target = 5000 if backend == "SQLite" else 3000
+    print(f"\n{backend}: nudges as rows, {mine['n']:,} reminders: planned in {mine['plan_s']:.1f} s, delivered in-app "
+          f"in {mine['deliver_s']:.1f} s -> {mine['rate']:,.0f}/s (target >= {target:,}/s; "
+          f"{mine['cpu_rate']:,.0f}/s of this process's CPU time)")
+    print(f"{backend}: one APScheduler date job per reminder (SQLAlchemyJobStore), {theirs['n']:,} reminders: added "
+          f"in {theirs['plan_s']:.1f} s, run in {theirs['deliver_s']:.1f} s -> {theirs['rate']:,.0f}/s "
+          f"({theirs['cpu_rate']:,.0f}/s of CPU time)")
+    print(f"{backend}: ratio {mine['rate'] / theirs['rate']:,.0f}x (target >= 50x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Which URLs the benchmarks hit, read from the app's own URL map (so they follow the features as they land)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from campaigns import create_app
+
+
+@dataclass
+class Routes:
+    campaign_page: str | None  #: the campaign dashboard page (cookie login)
+    campaign_api: str | None  #: GET one campaign in the API (bearer token)
+    signup_api: str | None  #: POST a sign-up to a task in the API
+
+    def page(self, *, slug: str, campaign_id: int) -> str | None:
+        return _fill(self.campaign_page, slug=slug, campaign_id=campaign_id)
+
+    def api(self, *, campaign_id: int) -> str | None:
+        return _fill(self.campaign_api, campaign_id=campaign_id)
+
+    def signup(self, *, task_id: int) -> str | None:
+        return _fill(self.signup_api, task_id=task_id)
+
+
+def discover(database_url: str) -> Routes:
+    app = create_app("testing", DATABASE_URL=database_url, MAIL_FOLDER="/tmp/campaigns-bench-mail")
+    rules = [(r.rule, r.methods or set()) for r in app.url_map.iter_rules()]
+    app.extensions["campaigns.engine"].dispose()
+
+    def pick(pattern: str, method: str) -> str | None:
+        found = sorted((rule for rule, methods in rules if method in methods and re.fullmatch(pattern, rule)),
+                       key=len)
+        return found[0] if found else None
+
+    return Routes(
+        campaign_page=pick(r"/(o/<[^>]*slug>/)?campaigns/<int:campaign_id>/?", "GET"),
+        campaign_api=pick(r"/api/v1/campaigns/<int:campaign_id>", "GET"),
+        signup_api=pick(r"/api/v1/tasks/<int:task_id>/(signups|sign-ups|signup)", "POST"),
+    )
+
+
+def _fill(rule: str | None, **values) -> str | None:
+    if rule is None:
+        return None
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
