@@ -231,11 +231,23 @@ class WallClock(ma.fields.NaiveDateTime):
 
 
 class Text(ma.fields.String):
-    """A trimmed string with a length limit: empty and oversized text are refused at the edge."""
+    """A trimmed string with a length limit: empty and oversized text are refused at the edge.
+
+    The length is checked as sent (what the OpenAPI document's minLength/maxLength say), then the text is trimmed;
+    text that is only spaces counts as empty (the document's pattern asks for a non-space character)."""
+
+    default_error_messages = {"blank": "Write something here; spaces alone don't count."}
 
     def __init__(self, *, max_length: int, min_length: int = 0, **kwargs):
+        if min_length:
+            kwargs["metadata"] = {"pattern": r"\S", **kwargs.get("metadata", {})}
         super().__init__(validate=ma.validate.Length(min=min_length, max=max_length), **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        result = super()._deserialize(value, attr, data, **kwargs)
-        return result.strip() if isinstance(result, str) else result
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        result = super().deserialize(value, attr, data, **kwargs)
+        if isinstance(result, str):
+            result = result.strip()
+            least = max([v.min or 0 for v in self.validators if isinstance(v, ma.validate.Length)] or [0])
+            if len(result) < least:
+                raise self.make_error("blank")
+        return result

@@ -14,7 +14,7 @@ from campaigns.domain import care
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Membership, NotificationSettings, Nudge, User
 from campaigns.services import planner
-from campaigns.services.nudges import RELATIONSHIP_ENDED
+from campaigns.services.nudges import RELATIONSHIP_ENDED, among
 
 #: why someone no longer belongs to a rule's audience, in words for the delivery status page
 GONE = {
@@ -47,11 +47,12 @@ class Assessment:
 def assess(session: Session, rows: list[Row], now: datetime) -> dict[int, Assessment]:
     """Care's view of each claimed nudge, by nudge id."""
     ids = {r.recipient_id for r in rows if r.recipient_id is not None}
-    users = {u.id: u for u in session.exec(select(*_USER).where(col(User.id).in_(ids)))} if ids else {}
-    settings = {s.user_id: s for s in session.exec(
-        select(*NotificationSettings.__table__.c).where(col(NotificationSettings.user_id).in_(ids)))} if ids else {}
+    users = {u.id: u for u in session.exec(select(*_USER).where(among(session, User.id, ids)))} if ids else {}
+    settings = {s.user_id: s for s in session.exec(select(*NotificationSettings.__table__.c)
+                                                   .where(among(session, NotificationSettings.user_id, ids)))} \
+        if ids else {}
     members = set(session.exec(select(Membership.org_id, Membership.user_id)
-                               .where(col(Membership.user_id).in_(ids)))) if ids else set()
+                               .where(among(session, Membership.user_id, ids)))) if ids else set()
     sent = _sent_this_week(session, rows, settings, now)
     gone = _gone(session, rows)
     people = {u.id: Person(u.id, u.email, u.display_name, u.locale, u.timezone) for u in users.values()}
@@ -80,7 +81,9 @@ def assess(session: Session, rows: list[Row], now: datetime) -> dict[int, Assess
 #: what a person who never changed a setting has (the model's defaults)
 _DEFAULTS = NotificationSettings(user_id=0)
 #: the columns of a recipient that sending needs (rows, not ORM objects: a batch has thousands)
-_USER = (User.id, User.email, User.display_name, User.locale, User.timezone, User.is_active, User.erased_at)
+#: (table columns, not ORM attributes: a Core select skips the ORM's per-row loading)
+_USER = tuple(User.__table__.c[name] for name in ("id", "email", "display_name", "locale", "timezone", "is_active",
+                                                  "erased_at"))
 
 
 def person_state(user, settings, sent, gone: str | None) -> care.PersonState:
@@ -99,7 +102,7 @@ def _sent_this_week(session: Session, rows: list[Row], settings: dict, now: date
     ids = {r.recipient_id for r in rows if r.recipient_id is not None}
     if not ids:
         return {}
-    recent = (col(Nudge.recipient_id).in_(ids), col(Nudge.sent_at) >= now - timedelta(days=7),
+    recent = (among(session, Nudge.recipient_id, ids), col(Nudge.sent_at) >= now - timedelta(days=7),
               Nudge.status == "sent", col(Nudge.kind).not_in(_UNCAPPED))
     counts = {(r, c): n for r, c, n in session.exec(select(Nudge.recipient_id, Nudge.channel, func.count())
                                                    .where(*recent).group_by(Nudge.recipient_id, Nudge.channel))}

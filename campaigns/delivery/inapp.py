@@ -4,47 +4,68 @@ nudge lands in an inbox once however many senders race for it or crash half way.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Row, update
-from sqlmodel import Session, col
+from sqlalchemy import Row, text, update
+from sqlmodel import Session
 
 from campaigns.db import is_sqlite, transaction
 from campaigns.delivery.messages import Message
-from campaigns.domain.model import InboxItem, Nudge
+from campaigns.domain.model import Nudge
+from campaigns.services.nudges import among, json_rows
 
 
 def send_batch(session: Session, items: list[tuple[Row, Message]], *, worker: str, now: datetime) -> int:
     """Deliver claimed in-app nudges with their rendered messages. Returns how many were delivered."""
     if not items:
         return 0
-    delivered = 0
+    if not is_sqlite(session):
+        return _send_batch_postgres(session, items, worker=worker, now=now)
+    now_row = now.astimezone(UTC).replace(tzinfo=None)
     with transaction(session):
-        for start in range(0, len(items), 400):
-            chunk = items[start:start + 400]
-            ids = [row.id for row, _ in chunk]
-            statement = (update(Nudge).where(col(Nudge.id).in_(ids), Nudge.status == "sending",
-                                             Nudge.leased_by == worker)
-                         .values(status="sent", sent_at=now, lease_expires_at=None, leased_by=None)
-                         .returning(Nudge.id))
-            mine = set(session.exec(statement).scalars())  # type: ignore[call-overload]
-            rows = [{"user_id": row.recipient_id, "nudge_id": row.id, "kind": row.kind,
-                     "title": message.title[:200], "body": f"{message.body}\n\n{_lines(message)}".strip()[:5000],
-                     "link": message.link, "created_at": now}
-                    for row, message in chunk if row.id in mine]
-            if rows:  # no RETURNING: the sent marks above already say what was delivered
-                session.exec(_insert_ignore(session), params=rows)  # type: ignore[call-overload]
-                delivered += len(rows)
-    return delivered
+        statement = (update(Nudge).where(among(session, Nudge.id, [row.id for row, _ in items]),
+                                         Nudge.status == "sending", Nudge.leased_by == worker)
+                     .values(status="sent", sent_at=now, lease_expires_at=None, leased_by=None)
+                     .returning(Nudge.id))
+        mine = set(session.exec(statement).scalars())  # type: ignore[call-overload]
+        rows = [_inbox_row(row, message, now_row) for row, message in items if row.id in mine]
+        if rows:  # no RETURNING: the sent marks above already say what was delivered
+            session.exec(_INSERT_SQLITE, params={"rows": json_rows(rows, sqlite=True)})  # type: ignore
+    return len(rows)
 
 
-def _insert_ignore(session: Session):
-    """INSERT … ON CONFLICT (nudge_id) DO NOTHING, as one executemany: a nudge never lands twice."""
-    if is_sqlite(session):
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert
-    return insert(InboxItem.__table__).on_conflict_do_nothing(index_elements=["nudge_id"])
+#: SQLite: a batch's inbox rows as one JSON parameter (WHERE true: else ON CONFLICT reads as a join's ON)
+_INSERT_SQLITE = text(
+    "INSERT INTO inbox_item (user_id, nudge_id, kind, title, body, link, created_at) "
+    "SELECT json_extract(value, '$.user_id'), json_extract(value, '$.nudge_id'), json_extract(value, '$.kind'), "
+    "json_extract(value, '$.title'), json_extract(value, '$.body'), json_extract(value, '$.link'), "
+    "json_extract(value, '$.created_at') FROM json_each(:rows) WHERE true "
+    "ON CONFLICT (nudge_id) DO NOTHING")
+
+
+#: PostgreSQL: the sent marks and the inbox rows of a whole batch in one statement (its parts commit together);
+#: only the nudges this sender still holds the lease on get an inbox row
+_MARK_AND_INSERT = text(
+    "WITH mine AS (UPDATE nudge SET status = 'sent', sent_at = CAST(:now AS timestamp), lease_expires_at = NULL, "
+    "leased_by = NULL WHERE id = ANY(CAST(:ids AS bigint[])) AND status = 'sending' AND leased_by = :worker "
+    "RETURNING id) "
+    "INSERT INTO inbox_item (user_id, nudge_id, kind, title, body, link, created_at) "
+    "SELECT r.user_id, r.nudge_id, r.kind, r.title, r.body, r.link, r.created_at "
+    "FROM jsonb_populate_recordset(NULL::inbox_item, CAST(:rows AS jsonb)) AS r JOIN mine ON mine.id = r.nudge_id "
+    "ON CONFLICT (nudge_id) DO NOTHING")
+
+
+def _send_batch_postgres(session: Session, items: list[tuple[Row, Message]], *, worker: str, now: datetime) -> int:
+    now = now.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC (see UTCDateTime)
+    rows = [_inbox_row(row, message, now) for row, message in items]
+    params = {"now": now, "ids": [row.id for row, _ in items], "worker": worker, "rows": json_rows(rows)}
+    with transaction(session):
+        return session.exec(_MARK_AND_INSERT, params=params).rowcount  # type: ignore[call-overload]
+
+
+def _inbox_row(row: Row, message: Message, now: datetime) -> dict:
+    return {"user_id": row.recipient_id, "nudge_id": row.id, "kind": row.kind, "title": message.title[:200],
+            "body": f"{message.body}\n\n{_lines(message)}".strip()[:5000], "link": message.link, "created_at": now}
 
 
 def _lines(message: Message) -> str:

@@ -7,12 +7,12 @@ and leave by themselves. A team always keeps at least one lead.
 from __future__ import annotations
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import stages
-from campaigns.domain.model import Campaign, CampaignMember, User
+from campaigns.domain.model import Campaign, CampaignMember, Membership, User
 from campaigns.services import messagebus, policy
 from campaigns.services.errors import Conflict, Invalid, NotFound
 
@@ -40,13 +40,17 @@ def member_of(session: Session, campaign_id: int, user_id: int | None) -> Campai
     return session.exec(query).first()
 
 
-def addable(session: Session, campaign: Campaign) -> list[tuple[int, str]]:
-    """(user id, display name) of organisation members not yet on the team, for the add form."""
-    from campaigns.services import orgs
+#: the add form lists at most this many people: a large group must not make the campaign page slow
+ADDABLE_LIMIT = 200
 
-    on_team = {m.user_id for m, _ in team(session, campaign.id)}
-    return [(user.id, user.display_name) for _, user in orgs.members(session, campaign.org_id)
-            if user.id not in on_team]
+
+def addable(session: Session, campaign: Campaign, *, limit: int = ADDABLE_LIMIT) -> list[tuple[int, str]]:
+    """(user id, display name) of organisation members not yet on the team, for the add form (one query)."""
+    on_team = select(CampaignMember.user_id).where(CampaignMember.campaign_id == campaign.id)
+    query = (select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
+             .where(Membership.org_id == campaign.org_id, col(User.id).not_in(on_team))
+             .order_by(User.display_name, User.id).limit(limit))
+    return [(user_id, name) for user_id, name in session.exec(query)]
 
 
 def _check_role(role: str) -> str:

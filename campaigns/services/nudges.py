@@ -8,11 +8,12 @@ live in `delivery/` and the scheduler jobs. This module also answers the status 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cached_property
+from datetime import UTC, date, datetime, time
+from functools import cached_property, lru_cache
 
-from sqlalchemy import func, update
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, any_, bindparam, func, literal_column, text, update
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -24,7 +25,12 @@ from campaigns.services.errors import Conflict, NotFound
 
 def anchor_checksum(moment: datetime | None) -> str:
     """A short checksum of the time a nudge is anchored to; a moved anchor gives another (Decidim)."""
-    return hashlib.sha256((moment.isoformat() if moment else "-").encode()).hexdigest()[:12]
+    return _checksum(moment.isoformat() if moment else "-")
+
+
+@lru_cache(maxsize=4096)  # by text, not by instant: 14:00+00:00 == 16:00+02:00 but their checksums differ
+def _checksum(value: str) -> str:  # a sweep plans thousands of nudges about the same few anchors
+    return hashlib.sha256(value.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,24 +73,61 @@ def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
 
 
 def insert_new(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:
-    """Insert-or-ignore many rows as one executemany (compiled once, sent in pages by SQLAlchemy), counting the
-    rows really added. RETURNING counts them exactly; for thousands of rows on PostgreSQL, where psycopg spends
-    long parsing the huge multi-row statements RETURNING needs, the rows already there are counted first."""
+    """Insert-or-ignore many rows, counting (with RETURNING) the rows really added: a few as one executemany,
+    hundreds or more as one JSON parameter per 5,000 rows (see `_insert_recordset`)."""
     if not rows:
         return 0
     if is_sqlite(session):
         from sqlalchemy.dialects.sqlite import insert
     else:
         from sqlalchemy.dialects.postgresql import insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=unique)
-    if is_sqlite(session) or len(rows) < 200 or len(unique) != 1:
-        return len(session.exec(statement.returning(table.c.id), params=rows).all())  # type: ignore
-    key = table.c[unique[0]]
-    values = [row[unique[0]] for row in rows]
-    there = sum(session.exec(select(func.count()).select_from(table).where(  # type: ignore[call-overload]
-        key.in_(values[start:start + 1000]))).one() for start in range(0, len(values), 1000))
-    session.exec(statement, params=rows)  # type: ignore[call-overload]
-    return len(rows) - there  # exact unless another scheduler planned the same rows in between
+    if len(rows) < 200:
+        statement = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
+        return len(session.exec(statement, params=rows).all())  # type: ignore[call-overload]
+    return sum(_insert_recordset(session, table, rows[start:start + 5000], unique)
+               for start in range(0, len(rows), 5000))
+
+
+def _insert_recordset(session: Session, table, rows: list[dict], unique: list[str]) -> int:
+    """Thousands of rows as ONE statement with ONE parameter, a JSON array the database turns back into rows,
+    RETURNING the ones added: far cheaper than an executemany (SQLAlchemy processes each row's parameters in
+    Python) or a huge VALUES list. Every row must have the same keys (absent columns get NULL, not a default)."""
+    names = ", ".join(f'"{name}"' for name in rows[0])
+    if is_sqlite(session):
+        values = ", ".join(f"json_extract(value, '$.{name}')" for name in rows[0])
+        source = "json_each(:rows) WHERE true"  # WHERE: SQLite would read ON CONFLICT as a join's ON
+    else:
+        values, source = names, f'jsonb_populate_recordset(NULL::"{table.name}", CAST(:rows AS jsonb))'
+    statement = text(f'INSERT INTO "{table.name}" ({names}) SELECT {values} FROM {source} '  # noqa: S608
+                     f'ON CONFLICT ({", ".join(unique)}) DO NOTHING RETURNING 1')  # names are ours, not input
+    data = json_rows(rows, sqlite=is_sqlite(session))
+    return len(session.exec(statement, params={"rows": data}).all())  # type: ignore[call-overload]
+
+
+def among(session: Session, column, ids) -> ColumnElement[bool]:
+    """`column IN ids` with ONE parameter however many ids (a batch has thousands: a bind parameter each costs
+    more to build, render and parse than the lookup itself): `= ANY(array)` on PostgreSQL, a JSON array on
+    SQLite."""
+    if is_sqlite(session):
+        ids_json = bindparam(None, json.dumps(list(ids)), type_=String)
+        return col(column).in_(select(literal_column("value")).select_from(func.json_each(ids_json)))
+    return col(column) == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+
+
+def json_rows(rows: list[dict], *, sqlite: bool = False) -> str:
+    """Rows as the JSON text `jsonb_populate_recordset` (or SQLite's `json_each`) reads. Timestamps are naive
+    UTC as UTCDateTime stores them (PostgreSQL would silently drop an offset), on SQLite in the very text
+    format SQLAlchemy writes, since SQLite compares them as text."""
+    def value(v):
+        if isinstance(v, datetime):
+            v = v.astimezone(UTC).replace(tzinfo=None)
+            return v.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v.isoformat()
+        if isinstance(v, time):
+            return v.strftime("%H:%M:%S.%f") if sqlite else v.isoformat()
+        if isinstance(v, date):
+            return v.isoformat()
+        raise TypeError(f"cannot store {type(v).__name__} as JSON")
+    return json.dumps(rows, default=value, separators=(",", ":"))
 
 
 def _row(spec: NudgeSpec, channel: str, now: datetime) -> dict:

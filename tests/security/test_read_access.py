@@ -15,7 +15,7 @@ def test_a_coordinator_opening_the_member_list_is_logged_for_each_member(session
     built, callers = new_world()
     p = built.people
     assert callers.pages["coordinator"].get(f"/o/{p.org.slug}/members").status_code == 200
-    assert callers.pages["anonymous"].get("/api/v1/orgs/{}/members".format(p.org.id),
+    assert callers.pages["anonymous"].get(f"/api/v1/orgs/{p.org.id}/members",
                                           headers=callers.headers("coordinator")).status_code == 200
     for person in (p.client, p.other_client, p.worker):
         assert (p.coordinator.id, "member") in _readers(session, person)

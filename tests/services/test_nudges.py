@@ -288,3 +288,15 @@ def test_nothing_due_means_nothing_claimed(session, people):
     assert dispatch(session) == 0
     assert session.exec(select(Nudge)).first() is None
     assert dispatcher.pending(session) == 0
+
+
+def test_a_waitlisted_volunteer_gets_no_day_before_reminder(session, people, shift):
+    action, task = shift
+    task.capacity = 1
+    session.add(task)
+    session.commit()
+    sign_up(session, task, people.client)
+    sign_up(session, task, people.other_client, status="waitlisted")
+    run_until(session, datetime(2026, 3, 8, 11, 1, tzinfo=UTC))
+    assert "day_before" in [i.kind for i in inbox(session, people.client)]
+    assert "day_before" not in [i.kind for i in inbox(session, people.other_client)]
