@@ -7,17 +7,21 @@ timeout instead of failing when a read snapshot tries to upgrade (SQLITE_BUSY_SN
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 _IMMEDIATE = "campaigns_begin_immediate"
 _IN_WRITE = "campaigns_in_write"
+_REMEMBERED = "campaigns_remembered"
+T = TypeVar("T")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -82,6 +86,26 @@ def transaction(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info[_IN_WRITE] = False
+
+
+def remembered(session: Session, key: tuple, load: Callable[[], T]) -> T:
+    """`load()`, read once per unit of work: what one request asks many times (the viewer's memberships, the
+    unread count) costs one query. Any flush, commit or rollback forgets it all, so nothing stale follows a write."""
+    cache = session.info.setdefault(_REMEMBERED, {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def remember(session: Session, key: tuple, value) -> None:
+    """Prime `remembered` with a value a wider query already read."""
+    session.info.setdefault(_REMEMBERED, {})[key] = value
+
+
+@event.listens_for(OrmSession, "after_flush")
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget(session: OrmSession, *_args) -> None:
+    session.info.pop(_REMEMBERED, None)
 
 
 def count(session: Session, query) -> int:

@@ -12,7 +12,7 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import AuthSession, NotificationSettings, User
 from campaigns.domain.rules import is_valid_timezone
-from campaigns.services import audit, security, throttle
+from campaigns.services import audit, inbox, security, throttle
 from campaigns.services.errors import Conflict, Invalid
 
 LOGIN_FAILED = "That email and password don't match an account. Check them and try again."
@@ -115,21 +115,26 @@ def start_session(session: Session, user: User, *, ip: str | None) -> str:
 
 def resume_session(session: Session, token: str) -> tuple[User, AuthSession] | None:
     """The live session named by the cookie, or None if it was revoked, idled out or is too old."""
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == security.token_hash(token))).first()
-    if auth is None or auth.revoked_at is not None:
+    # one round trip for what every page needs about its viewer: the session, the person, their unread count
+    query = (select(AuthSession, User, inbox.unread_query(AuthSession.user_id).scalar_subquery())
+             .join(User, User.id == AuthSession.user_id)
+             .where(AuthSession.token_hash == security.token_hash(token)))
+    found = session.exec(query).first()
+    if found is None:
+        return None
+    auth, user, unread = found
+    if auth.revoked_at is not None or not user.is_active:
         return None
     cfg, now = current_app.config, clock.now()
     idle = timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
     if now - auth.last_seen_at > idle or now - auth.created_at > absolute:
         return None
-    user = session.get(User, auth.user_id)
-    if user is None or not user.is_active:
-        return None
     if now - auth.last_seen_at > timedelta(minutes=1):  # one write a minute, not one per request
         with transaction(session):
             auth.last_seen_at = now
             session.add(auth)
+    inbox.remember_unread(session, user, unread)
     return user, auth
 
 

@@ -27,17 +27,24 @@ def team_query(campaign_id: int):
             .order_by(_ROLE_ORDER, User.display_name, CampaignMember.id))
 
 
-def team(session: Session, campaign_id: int) -> list[tuple[CampaignMember, str]]:
-    return [(row[0], row[1]) for row in session.exec(team_query(campaign_id))]
+#: the campaign page shows this many of the team (leads first); the team page lists everyone, page by page
+TEAM_PREVIEW = 12
+
+
+def team(session: Session, campaign_id: int, *, limit: int | None = None) -> list[tuple[CampaignMember, str]]:
+    return [(row[0], row[1]) for row in session.exec(team_query(campaign_id).limit(limit))]
+
+
+def team_size(session: Session, campaign_id: int) -> int:
+    return session.exec(select(func.count()).select_from(CampaignMember)
+                        .where(CampaignMember.campaign_id == campaign_id)).one()
 
 
 def member_of(session: Session, campaign_id: int, user_id: int | None) -> CampaignMember | None:
     """Someone's place on the team, if they have one."""
     if user_id is None:
         return None
-    query = select(CampaignMember).where(CampaignMember.campaign_id == campaign_id,
-                                         CampaignMember.user_id == user_id)
-    return session.exec(query).first()
+    return policy.teams(session, user_id).get(campaign_id)
 
 
 #: the add form lists at most this many people: a large group must not make the campaign page slow

@@ -6,7 +6,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from campaigns import clock
-from campaigns.db import transaction
+from campaigns.db import remember, remembered, transaction
 from campaigns.domain.model import InboxItem, User
 from campaigns.services.errors import NotFound
 
@@ -27,10 +27,18 @@ def items(session: Session, user: User, *, unread_only: bool = False):
     return query
 
 
+def unread_query(user_id):
+    """How many unread items `user_id` (a value or a column) has, as a query another one can embed."""
+    return select(func.count()).select_from(InboxItem).where(
+        InboxItem.user_id == user_id, col(InboxItem.read_at).is_(None))
+
+
 def unread_count(session: Session, user: User) -> int:
-    query = select(func.count()).select_from(InboxItem).where(
-        InboxItem.user_id == user.id, col(InboxItem.read_at).is_(None))
-    return session.exec(query).one()
+    return remembered(session, ("unread", user.id), lambda: session.exec(unread_query(user.id)).one())
+
+
+def remember_unread(session: Session, user: User, unread: int) -> None:
+    remember(session, ("unread", user.id), unread)
 
 
 def mark_read(session: Session, user: User, item_id: int | None = None) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Invitation, Membership, Organisation, Role, User
-from campaigns.services import accounts, audit, mail, security, throttle
+from campaigns.services import accounts, audit, mail, policy, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 
 
@@ -48,9 +48,7 @@ def by_slug(session: Session, slug: str) -> Organisation:
 
 
 def of_user(session: Session, user: User) -> list[tuple[Organisation, Membership]]:
-    query = (select(Organisation, Membership).join(Membership, Membership.org_id == Organisation.id)
-             .where(Membership.user_id == user.id).order_by(Organisation.name))
-    return list(session.exec(query))
+    return list(policy.standing(session, user).values())
 
 
 def members_query(org_id: int):

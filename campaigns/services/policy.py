@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from campaigns.domain.model import CampaignMember, Membership, Role, User
+from campaigns.db import remembered
+from campaigns.domain.model import CampaignMember, Membership, Organisation, Role, User
 from campaigns.services.errors import Forbidden, NotFound
 
 ALL = frozenset(Role)
@@ -51,11 +52,21 @@ CAMPAIGN_MANAGERS = frozenset({"lead", "organiser"})
 CAMPAIGN_SCOPED = frozenset({"campaign.manage", "roster.view", "contribution.review", "nudges.manage"})
 
 
+def standing(session: Session, user: User) -> dict[int, tuple[Organisation, Membership]]:
+    """The user's organisations and memberships by organisation id (by name), read once per request: every
+    permission check, the navigation and org lookups by id share this one query."""
+    def load():
+        query = (select(Organisation, Membership).join(Membership, Membership.org_id == Organisation.id)
+                 .where(Membership.user_id == user.id).order_by(Organisation.name))
+        return {org.id: (org, member) for org, member in session.exec(query)}
+    return remembered(session, ("standing", user.id), load)
+
+
 def membership(session: Session, user: User | None, org_id: int) -> Membership | None:
     if user is None or user.id is None:
         return None
-    query = select(Membership).where(Membership.org_id == org_id, Membership.user_id == user.id)
-    return session.exec(query).first()
+    found = standing(session, user).get(org_id)
+    return found[1] if found else None
 
 
 def require_member(session: Session, user: User | None, org_id: int) -> Membership:
@@ -74,8 +85,7 @@ def has_role_anywhere(session: Session, user: User | None, permission: str) -> b
     """Whether any of the user's memberships grants `permission` (for account pages, outside one group)."""
     if user is None or user.id is None:
         return False
-    members = session.exec(select(Membership).where(Membership.user_id == user.id))
-    return any(has_role(member, permission) for member in members)
+    return any(has_role(member, permission) for _, member in standing(session, user).values())
 
 
 def authorize(session: Session, user: User | None, permission: str, org_id: int,
@@ -99,11 +109,16 @@ def allowed(session: Session, user: User | None, permission: str, org_id: int,
     return True
 
 
-def _manages(session: Session, user: User | None, campaign_id: int) -> bool:
-    query = select(CampaignMember).where(
-        CampaignMember.campaign_id == campaign_id, CampaignMember.user_id == user.id  # type: ignore[union-attr]
-    )
-    team = session.exec(query).first()
+def teams(session: Session, user_id: int) -> dict[int, CampaignMember]:
+    """Someone's places on campaign teams by campaign id, read once per request."""
+    def load():
+        return {place.campaign_id: place for place in
+                session.exec(select(CampaignMember).where(CampaignMember.user_id == user_id))}
+    return remembered(session, ("teams", user_id), load)
+
+
+def _manages(session: Session, user: User, campaign_id: int) -> bool:
+    team = teams(session, user.id).get(campaign_id)
     return team is not None and team.role in CAMPAIGN_MANAGERS
 
 

@@ -62,12 +62,14 @@ def authenticate(session: Session, secret: str) -> User | None:
     """The user a bearer token belongs to, if it is live."""
     if not secret.startswith(PREFIX):
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == security.token_hash(secret))).first()
-    now = clock.now()
-    if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
+    query = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+             .where(ApiToken.token_hash == security.token_hash(secret)))
+    found = session.exec(query).first()
+    if found is None:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user = found
+    now = clock.now()
+    if token.revoked_at or (token.expires_at and token.expires_at <= now) or not user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         with transaction(session):

@@ -15,13 +15,18 @@ from flask_login import login_required
 from campaigns.api.campaign_schemas import DeclineIn, GoalIn, GoalPatchIn, PersonalGoalIn, TeamIn, TeamRoleIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
-from campaigns.services import campaign_team, goals, personal_goals
+from campaigns.domain import stages
+from campaigns.services import campaign_team, goals, personal_goals, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.campaigns import bp, campaign_for, render_page
+from campaigns.web.pagination import page_of
 
 
 def _back(campaign_id: int, anchor: str):
+    number = request.form.get("back_to_page", type=int)
+    if number:  # a press on the whole-team page returns to that page of it
+        return redirect(url_for("campaigns.team_page", campaign_id=campaign_id, page=number))
     return redirect(url_for("campaigns.show", campaign_id=campaign_id, _anchor=anchor))
 
 
@@ -156,6 +161,18 @@ def delete_personal_goal(campaign_id: int):
 
 
 # -- the team --------------------------------------------------------------------------------------------------
+@bp.get("/campaigns/<int:campaign_id>/team")
+@login_required
+def team_page(campaign_id: int):
+    """The whole team, page by page: the campaign page shows only the first few, so it stays quick."""
+    campaign, session = campaign_for(campaign_id), get_session()
+    page = page_of(campaign_team.team_query(campaign.id), size=50)
+    can_manage = policy.allowed(session, current_user(), "campaign.manage", campaign.org_id, campaign_id=campaign.id)
+    return render_template("campaigns/team.html", campaign=campaign, page=page, team=page.items,
+                           team_size=page.total, can_manage=can_manage, active=campaign.stage in stages.ACTIVE,
+                           roles=campaign_team.ROLES)
+
+
 @bp.post("/campaigns/<int:campaign_id>/team")
 @login_required
 def add_to_team(campaign_id: int):

@@ -13,7 +13,7 @@ from flask import request
 
 from campaigns.services.errors import DomainError
 
-_SKIP = {"csrf_token", "submit"}
+_SKIP = {"csrf_token", "submit", "back_to_page"}  # back_to_page: where a press returns (see campaign_parts)
 
 
 @dataclass

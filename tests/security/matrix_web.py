@@ -71,6 +71,7 @@ WEB: dict = {
     "POST campaigns.remove_from_team": row("302 404 404 403 403 403 403 302", params=TEAM),
     "POST campaigns.set_personal_goal": "302 404 404 422 422 422 422 422",
     "GET campaigns.show": MEMBERS,
+    "GET campaigns.team_page": MEMBERS,
     "POST campaigns.stage": "302 404 404 403 403 403 403 422",
     "GET concerns.board": row(MEMBERS, hides=("author",)),
     "POST concerns.close": "302 404 404 403 403 403 403 302",

@@ -266,6 +266,30 @@ def test_a_coordinator_adds_and_re_roles_team_members(client, people, login, lau
     assert refused.status_code == 422 and 'id="user_id-error"' in refused.get_data(as_text=True)
 
 
+def test_a_large_team_shows_a_preview_and_pages_through_the_rest(client, people, login, launch, session,
+                                                                  make_user):
+    campaign = launch()
+    for i in range(60):
+        volunteer = make_user(org=people.org, display_name=f"Volunteer {i:02d}")
+        session.add(CampaignMember(campaign_id=campaign.id, user_id=volunteer.id, role="member"))
+    session.commit()
+    login(people.coordinator)
+    page = f"/campaigns/{campaign.id}"
+    shown = text(client.get(page))
+    assert shown.count('name="role"') <= 12 + 1  # the preview's role pickers (+ the add form's)
+    assert "See the whole team (61 people)" in shown  # 60 volunteers and the lead
+    first, second = text(client.get(f"{page}/team")), text(client.get(f"{page}/team?page=2"))
+    assert "61 people are on the team." in first and "Page 1 of 2" in first
+    assert "Volunteer 00" in first and "Volunteer 59" in second and "Volunteer 59" not in first
+    member = session.exec(select(CampaignMember).where(CampaignMember.role == "member")
+                          .order_by(CampaignMember.id.desc())).first()
+    moved = post(client, f"{page}/team/{member.id}/role", {"role": "organiser", "back_to_page": "2"},
+                 f"{page}/team")
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"{page}/team?page=2")
+    fresh(session)
+    assert session.get(CampaignMember, member.id).role == "organiser"
+
+
 def test_a_personal_goal_is_set_shared_and_marked_done_privately(app, client, people, login, campaign, session,
                                                                  give_consent):
     login(people.client)
