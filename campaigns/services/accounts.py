@@ -12,7 +12,7 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import AuthSession, NotificationSettings, User
 from campaigns.domain.rules import is_valid_timezone
-from campaigns.services import audit, inbox, security, throttle
+from campaigns.services import audit, inbox, policy, security, throttle
 from campaigns.services.errors import Conflict, Invalid
 
 LOGIN_FAILED = "That email and password don't match an account. Check them and try again."
@@ -115,14 +115,15 @@ def start_session(session: Session, user: User, *, ip: str | None) -> str:
 
 def resume_session(session: Session, token: str) -> tuple[User, AuthSession] | None:
     """The live session named by the cookie, or None if it was revoked, idled out or is too old."""
-    # one round trip for what every page needs about its viewer: the session, the person, their unread count
-    query = (select(AuthSession, User, inbox.unread_query(AuthSession.user_id).scalar_subquery())
-             .join(User, User.id == AuthSession.user_id)
-             .where(AuthSession.token_hash == security.token_hash(token)))
-    found = session.exec(query).first()
-    if found is None:
+    # one round trip for what every page needs about its viewer: the session, the person, their unread count and
+    # their memberships
+    query = policy.with_standing(select(AuthSession, User, inbox.unread_query(AuthSession.user_id).scalar_subquery())
+                                 .join(User, User.id == AuthSession.user_id)
+                                 .where(AuthSession.token_hash == security.token_hash(token)))
+    rows = session.exec(query).all()
+    if not rows:
         return None
-    auth, user, unread = found
+    auth, user, unread = rows[0][:3]
     if auth.revoked_at is not None or not user.is_active:
         return None
     cfg, now = current_app.config, clock.now()
@@ -135,6 +136,7 @@ def resume_session(session: Session, token: str) -> tuple[User, AuthSession] | N
             auth.last_seen_at = now
             session.add(auth)
     inbox.remember_unread(session, user, unread)
+    policy.keep_standing(session, user, rows)
     return user, auth
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from campaigns.domain import stages
@@ -55,23 +56,31 @@ def org_feed(org_id: int):
 
 def campaign_feed(campaign: Campaign, *, public: bool = False):
     """A campaign's showable events, newest first; `public` keeps only what a public page may show."""
+    return select(EventRecord).where(*_of_campaign(campaign, public)).order_by(col(EventRecord.position).desc())
+
+
+def _of_campaign(campaign: Campaign, public: bool) -> tuple:
     types = PUBLIC_FEED if public else FEED
-    return (select(EventRecord).where(EventRecord.org_id == campaign.org_id,
-                                      EventRecord.campaign_id == campaign.id, col(EventRecord.type).in_(types))
-            .order_by(col(EventRecord.position).desc()))
+    return (EventRecord.org_id == campaign.org_id, EventRecord.campaign_id == campaign.id,
+            col(EventRecord.type).in_(types))
 
 
 def recent(session: Session, campaign: Campaign, *, limit: int = 5, public: bool = False) -> list[Entry]:
     """The latest few entries of a campaign's feed."""
-    rows = list(session.exec(campaign_feed(campaign, public=public).limit(limit)))
-    return describe(session, rows, public=public)
+    query = (select(EventRecord, User.display_name).outerjoin(User, col(User.id) == EventRecord.actor_id)
+             .where(*_of_campaign(campaign, public)).order_by(col(EventRecord.position).desc()).limit(limit))
+    found = list(session.exec(query))  # with who acted, read alongside (whether to show it is _Names.actor's call)
+    actors = {row.actor_id: name for row, name in found if row.actor_id is not None}
+    return describe(session, [row for row, _ in found], public=public, actors=actors)
 
 
-def describe(session: Session, rows: list[EventRecord], *, public: bool = False) -> list[Entry]:
-    """Feed entries for event rows, fetching the names they mention in a few batched queries."""
+def describe(session: Session, rows: list[EventRecord], *, public: bool = False,
+             actors: dict[int, str] | None = None) -> list[Entry]:
+    """Feed entries for event rows, fetching the names they mention in a few batched queries (`actors`: display
+    names already read with the rows)."""
     allowed = PUBLIC_FEED if public else FEED
     rows = [r for r in rows if r.type in allowed]  # the filter holds even for a caller's own query
-    names = _Names(session, rows, public=public)
+    names = _Names(session, rows, public=public, actors=actors)
     return [Entry(position=r.position or 0, type=r.type, occurred_at=r.occurred_at, campaign_id=r.campaign_id,
                   campaign_name=names.campaigns.get(r.campaign_id), actor=names.actor(r),
                   summary=_summary(r, names)) for r in rows]
@@ -80,22 +89,20 @@ def describe(session: Session, rows: list[EventRecord], *, public: bool = False)
 class _Names:
     """Display names, goal names, task and action titles and campaign names for a page of events."""
 
-    def __init__(self, session: Session, rows: list[EventRecord], *, public: bool):
+    def __init__(self, session: Session, rows: list[EventRecord], *, public: bool, actors: dict[int, str] | None):
         self.public = public
         actor_ids = {r.actor_id for r in rows if r.actor_id and FEED.get(r.type) and not public}
         goal_ids = {r.subject_id for r in rows if r.subject_type == "goal"} | {
             r.payload.get("goal_id") for r in rows if r.type == "ContributionVerified"}
         task_ids = {r.payload.get("task_id") for r in rows if r.type in ("SignupConfirmed", "SignupPromoted")}
         action_ids = {r.subject_id for r in rows if r.subject_type == "action"}
-        self.users = _lookup(session, User.id, User.display_name, actor_ids)
-        goals = {i for i in goal_ids if i is not None}
-        rows_ = session.exec(select(Goal.id, Goal.name, Goal.unit).where(col(Goal.id).in_(goals))).all() \
-            if goals else []
-        self.goals = {gid: name for gid, name, _unit in rows_}
-        self.units = {gid: unit for gid, _name, unit in rows_}
-        self.tasks = _lookup(session, Task.id, Task.title, task_ids)
-        self.actions = _lookup(session, Action.id, Action.title, action_ids)
-        self.campaigns = _lookup(session, Campaign.id, Campaign.name, {r.campaign_id for r in rows})
+        self.users = actors if actors is not None else _lookup(session, User, "display_name", actor_ids)
+        goals = _lookup(session, Goal, ("name", "unit"), goal_ids)
+        self.goals = {gid: name for gid, (name, _unit) in goals.items()}
+        self.units = {gid: unit for gid, (_name, unit) in goals.items()}
+        self.tasks = _lookup(session, Task, "title", task_ids)
+        self.actions = _lookup(session, Action, "title", action_ids)
+        self.campaigns = _lookup(session, Campaign, "name", {r.campaign_id for r in rows})
 
     def actor(self, row: EventRecord) -> str | None:
         if self.public or not FEED.get(row.type) or row.actor_id is None:
@@ -103,11 +110,17 @@ class _Names:
         return self.users.get(row.actor_id)
 
 
-def _lookup(session: Session, key: Any, value: Any, ids: set) -> dict:
+def _lookup(session: Session, model: Any, fields: str | tuple[str, ...], ids: set) -> dict:
+    """id -> field (or tuple of fields) for `ids`: rows the request already loaded (the campaign and goals a
+    page shows) cost nothing, the rest one query."""
+    names = (fields,) if isinstance(fields, str) else fields
     ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.exec(select(key, value).where(key.in_(ids))).all())
+    held = {i: row for i in ids if (row := session.identity_map.get(identity_key(model, i))) is not None}
+    found = {i: tuple(getattr(row, f) for f in names) for i, row in held.items()}
+    if missing := ids - held.keys():
+        query = select(model.id, *(getattr(model, f) for f in names)).where(col(model.id).in_(missing))
+        found.update({key: tuple(values) for key, *values in session.exec(query)})
+    return {i: values[0] for i, values in found.items()} if isinstance(fields, str) else found
 
 
 def _summary(row: EventRecord, names: _Names) -> str:

@@ -10,11 +10,11 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, update
+from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from campaigns import clock
-from campaigns.db import count, transaction
+from campaigns.db import remembered, transaction
 from campaigns.domain import events as ev
 from campaigns.domain import stages
 from campaigns.domain.model import (
@@ -82,13 +82,17 @@ def days_left(campaign: Campaign) -> int | None:
 
 def stage_facts(session: Session, campaign: Campaign, *, closing_summary: str | None = None) -> stages.StageFacts:
     """What the stage rules need to know about this campaign now."""
-    goals = select(Goal.id).where(Goal.campaign_id == campaign.id, Goal.status == "accepted")
-    outcomes = select(Outcome.id).where(Outcome.campaign_id == campaign.id)
+    def load():  # both counts in one round trip, once per request (the page asks for moves and the blocker)
+        goals = select(func.count()).where(Goal.campaign_id == campaign.id, Goal.status == "accepted")
+        outcomes = select(func.count()).where(Outcome.campaign_id == campaign.id)
+        return session.exec(select(goals.scalar_subquery(), outcomes.scalar_subquery())).one()
+
+    accepted_goals, outcomes = remembered(session, ("stage counts", campaign.id), load)
     summary = closing_summary if closing_summary is not None else campaign.closing_summary
     return stages.StageFacts(
-        accepted_goals=count(session, goals), has_deadline=campaign.deadline is not None,
+        accepted_goals=accepted_goals, has_deadline=campaign.deadline is not None,
         intervention_began=campaign.intervention_began_at is not None,
-        has_closing_summary=bool((summary or "").strip()), outcomes=count(session, outcomes),
+        has_closing_summary=bool((summary or "").strip()), outcomes=outcomes,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from campaigns.db import remembered
+from campaigns.db import remember, remembered
 from campaigns.domain.model import CampaignMember, Membership, Organisation, Role, User
 from campaigns.services.errors import Forbidden, NotFound
 
@@ -60,6 +60,19 @@ def standing(session: Session, user: User) -> dict[int, tuple[Organisation, Memb
                  .where(Membership.user_id == user.id).order_by(Organisation.name))
         return {org.id: (org, member) for org, member in session.exec(query)}
     return remembered(session, ("standing", user.id), load)
+
+
+def with_standing(query):
+    """`query`, which selects a User, extended to bring that user's memberships and organisations along (one row
+    per membership): who is asking and where they belong in one round trip. Pass the rows to `keep_standing`."""
+    return (query.add_columns(Membership, Organisation)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Organisation, Organisation.id == Membership.org_id).order_by(Organisation.name))
+
+
+def keep_standing(session: Session, user: User, rows) -> None:
+    """Prime `standing` from rows of a `with_standing` query (their last two columns)."""
+    remember(session, ("standing", user.id), {row[-1].id: (row[-1], row[-2]) for row in rows if row[-1] is not None})
 
 
 def membership(session: Session, user: User | None, org_id: int) -> Membership | None:
@@ -120,6 +133,16 @@ def teams(session: Session, user_id: int) -> dict[int, CampaignMember]:
 def _manages(session: Session, user: User, campaign_id: int) -> bool:
     team = teams(session, user.id).get(campaign_id)
     return team is not None and team.role in CAMPAIGN_MANAGERS
+
+
+def org_by_slug(session: Session, user: User | None, slug: str, permission: str = "org.view") -> Organisation:
+    """The organisation `slug` if `user` may `permission` in it. Only members get past NotFound, so it is looked
+    up among the user's own organisations (already read with who is asking): no query of its own."""
+    found = next((org for org, _ in standing(session, user).values() if org.slug == slug), None) if user else None
+    if found is None or user is None:
+        raise NotFound()
+    authorize(session, user, permission, found.id)
+    return found
 
 
 def campaign_for(session: Session, user: User | None, campaign_id: int, permission: str = "campaign.view"):

@@ -7,7 +7,6 @@ Reads never aggregate contributions: they read `goal.current` (kept by the volun
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -217,36 +216,34 @@ class CampaignProgress:
 
 
 def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
-    """One campaign's progress, goals, burn-up points and projections: two queries, whatever the volume."""
+    """One campaign's progress, goals, burn-up points and projections: one query, whatever the volume."""
     return progress_of(session, [campaign])[campaign.id]  # type: ignore[index]
 
 
 def progress_of(session: Session, campaigns: list[Campaign]) -> dict[int, CampaignProgress]:
-    """Progress of several campaigns in two queries (goals, then their snapshots)."""
+    """Progress of several campaigns in one query: their accepted goals, each with its daily snapshots."""
     if not campaigns:
         return {}
     by_id = {c.id: c for c in campaigns}
-    goals = list(session.exec(select(Goal).where(col(Goal.campaign_id).in_(by_id), Goal.status == "accepted")
-                              .order_by(Goal.campaign_id, Goal.id)))
-    points = _snapshots(session, goals, min(c.starts_on for c in campaigns))
+    since = min(c.starts_on for c in campaigns)
+    query = (select(Goal, GoalSnapshot.day, GoalSnapshot.value)
+             .outerjoin(GoalSnapshot, (GoalSnapshot.goal_id == Goal.id) & (GoalSnapshot.day >= since))
+             .where(col(Goal.campaign_id).in_(by_id), Goal.status == "accepted")
+             .order_by(Goal.campaign_id, Goal.id, GoalSnapshot.day))
+    goals: dict[int, Goal] = {}
+    points: dict[int, list[tuple[date, float]]] = {}
+    for goal, day, value in session.exec(query):
+        goals[goal.id] = goal
+        series = points.setdefault(goal.id, [])
+        if day is not None:
+            series.append((day, value))
     now = clock.now()
     days = current_app.config["STALLED_DAYS"]
     result = {cid: CampaignProgress(c, stalled=rules.is_stalled(c.stage, c.last_activity_at, now, days))
               for cid, c in by_id.items()}
-    for goal in goals:
-        result[goal.campaign_id].goals.append(_goal_progress(goal, by_id[goal.campaign_id], points[goal.id]))
+    for goal_id, goal in goals.items():
+        result[goal.campaign_id].goals.append(_goal_progress(goal, by_id[goal.campaign_id], points[goal_id]))
     return result
-
-
-def _snapshots(session: Session, goals: list[Goal], since: date) -> dict[int, list[tuple[date, float]]]:
-    points: dict[int, list[tuple[date, float]]] = defaultdict(list)
-    if goals:
-        query = (select(GoalSnapshot.goal_id, GoalSnapshot.day, GoalSnapshot.value)
-                 .where(col(GoalSnapshot.goal_id).in_([g.id for g in goals]), GoalSnapshot.day >= since)
-                 .order_by(GoalSnapshot.goal_id, GoalSnapshot.day))
-        for goal_id, day, value in session.exec(query):
-            points[goal_id].append((day, value))
-    return points
 
 
 def _goal_progress(goal: Goal, campaign: Campaign, snapshots: list[tuple[date, float]]) -> GoalProgress:

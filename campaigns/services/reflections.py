@@ -27,12 +27,11 @@ OPEN_STAGES = {
 
 def took_part(session: Session, *, campaign_id: int, user_id: int) -> bool:
     """Whether the person joined the campaign's team or took a place in one of its tasks."""
-    member = select(CampaignMember.id).where(CampaignMember.campaign_id == campaign_id,
-                                             CampaignMember.user_id == user_id)
+    if campaign_id in policy.teams(session, user_id):
+        return True
     signed = (select(Signup.id).join(Task, col(Task.id) == Signup.task_id)
               .where(Task.campaign_id == campaign_id, Signup.user_id == user_id, Signup.status == "confirmed"))
-    return (session.exec(member.limit(1)).first() is not None
-            or session.exec(signed.limit(1)).first() is not None)
+    return session.exec(signed.limit(1)).first() is not None
 
 
 def may_answer(session: Session, *, campaign: Campaign, user: User, phase: str) -> bool:
@@ -94,7 +93,7 @@ def mine(session: Session, *, campaign_id: int, user: User) -> dict[str, Reflect
 def summary(session: Session, *, campaign: Campaign, user: User) -> dict:
     """Before and after aggregates for the campaign's coordinators; a phase with fewer than k answers is None."""
     policy.authorize(session, user, "reports.view", campaign.org_id, campaign_id=campaign.id)
-    k = session.exec(select(Organisation.share_threshold).where(Organisation.id == campaign.org_id)).one()
+    k = session.get(Organisation, campaign.org_id).share_threshold  # type: ignore[union-attr]  (loaded with the viewer)
     return summaries(session, [campaign.id], k)[campaign.id]  # type: ignore[index]
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import ApiToken, User
-from campaigns.services import audit, security, throttle
+from campaigns.services import audit, policy, security, throttle
 from campaigns.services.errors import Invalid, NotFound
 
 PREFIX = "cmp_"
@@ -62,12 +62,12 @@ def authenticate(session: Session, secret: str) -> User | None:
     """The user a bearer token belongs to, if it is live."""
     if not secret.startswith(PREFIX):
         return None
-    query = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-             .where(ApiToken.token_hash == security.token_hash(secret)))
-    found = session.exec(query).first()
-    if found is None:
+    query = policy.with_standing(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                                 .where(ApiToken.token_hash == security.token_hash(secret)))
+    rows = session.exec(query).all()
+    if not rows:
         return None
-    token, user = found
+    token, user = rows[0][:2]
     now = clock.now()
     if token.revoked_at or (token.expires_at and token.expires_at <= now) or not user.is_active:
         return None
@@ -75,4 +75,5 @@ def authenticate(session: Session, secret: str) -> User | None:
         with transaction(session):
             token.last_used_at = now
             session.add(token)
+    policy.keep_standing(session, user, rows)
     return user

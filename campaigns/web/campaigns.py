@@ -14,10 +14,11 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
-from campaigns.services import campaign_team, goals, orgs, personal_goals, policy
+from campaigns.services import campaign_team, goals, personal_goals, policy
 from campaigns.services import campaigns as service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
+from campaigns.web.orgs import org_for
 from campaigns.web.pagination import page_of
 
 bp = Blueprint("campaigns", __name__)
@@ -38,13 +39,6 @@ def stage_label(stage: str) -> str:
     return _(stages.LABELS.get(stage, stage))
 
 
-def org_for(slug: str, permission: str = "campaign.view") -> Organisation:
-    session = get_session()
-    org = orgs.by_slug(session, slug)
-    policy.authorize(session, current_user(), permission, org.id)
-    return org
-
-
 def campaign_for(campaign_id: int, permission: str = "campaign.view") -> Campaign:
     return service.get(get_session(), user=current_user(), campaign_id=campaign_id, permission=permission)
 
@@ -53,7 +47,7 @@ def campaign_for(campaign_id: int, permission: str = "campaign.view") -> Campaig
 @bp.get("/o/<slug>/campaigns")
 @login_required
 def index(slug: str):
-    org = org_for(slug)
+    org = org_for(slug, "campaign.view")
     stage = request.args.get("stage") if request.args.get("stage") in stages.ALL_STAGES else None
     page = page_of(service.list_query(get_session(), user=current_user(), org_id=org.id, stage=stage))
     return render_template("campaigns/index.html", org=org, page=page, stage=stage,

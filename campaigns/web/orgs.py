@@ -21,10 +21,7 @@ bp = Blueprint("orgs", __name__, url_prefix="/o/<slug>")
 
 def org_for(slug: str, permission: str = "org.view") -> Organisation:
     """The organisation if the current person may `permission` in it; outsiders get 404."""
-    session = get_session()
-    org = orgs.by_slug(session, slug)
-    policy.authorize(session, current_user(), permission, org.id)
-    return org
+    return policy.org_by_slug(get_session(), current_user(), slug, permission)
 
 
 @bp.get("/")

@@ -14,10 +14,11 @@ from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Task
 from campaigns.services import nudges as nudge_rows
-from campaigns.services import orgs, policy, reminders
+from campaigns.services import policy, reminders
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.nudges import bp
+from campaigns.web.orgs import org_for
 from campaigns.web.pagination import page_of
 
 ANCHOR_WORDS = {"action_start": "the action starts", "action_end": "the action ends",
@@ -36,9 +37,7 @@ def _campaign(campaign_id: int) -> Campaign:
 @bp.get("/o/<slug>/reminders")
 @login_required
 def org_reminders(slug: str):
-    session = get_session()
-    org = orgs.by_slug(session, slug)
-    policy.authorize(session, current_user(), "nudges.manage", org.id)
+    session, org = get_session(), org_for(slug, "nudges.manage")
     campaigns = list(session.exec(select(Campaign).where(Campaign.org_id == org.id).order_by(Campaign.name)))
     return render_template("nudges/org.html", org=org, campaigns=campaigns)
 

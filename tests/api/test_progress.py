@@ -22,6 +22,15 @@ def tracked(session, campaign, make_goal):
     return goal
 
 
+def test_a_campaign_read_costs_at_most_six_statements_with_the_token_check(api, session, people, campaign, tracked):
+    caller = api(people.coordinator)
+    path = f"/api/v1/campaigns/{campaign.id}"
+    caller.get(path)  # the token's first use is recorded once; measure the steady state
+    with count_queries() as queries:
+        body = caller.get(path).get_json()
+    assert body["id"] == campaign.id and queries() <= 6, queries.statements
+
+
 def test_a_campaign_progress_read_issues_at_most_6_queries_however_many_contributions(
         api, session, people, campaign, tracked):
     caller = api(people.client)

@@ -12,8 +12,7 @@ from tests.bench.routes import Routes
 @dataclass
 class ReadResults:
     hello: load.Figures
-    page: load.Figures | None
-    api: load.Figures | None
+    app: dict[str, load.Figures]  #: by key: "dashboard", "page", "api"
     worker_rss_mb: float
     workers: int
 
@@ -24,22 +23,20 @@ def run(database_url: str, facts: Facts, routes: Routes, *, seconds: float, conn
     with servers.gunicorn("tests.bench.hello:app", env=env, workers=workers, ready_path="/", name="hello") as s:
         hello = load.run("hello world", s.url + "/", seconds=seconds, connections=connections)
     with servers.gunicorn("wsgi:app", env=env, workers=workers, name="web") as s:
-        page = api = None
-        page_path = routes.page(slug=facts.org_slug, campaign_id=facts.hot_campaign_id)
-        if page_path:
-            cookie = servers.login_cookie(s.port, facts.coordinator_email, facts.password)
-            _check(s.port, page_path, {"Cookie": cookie})
-            page = load.run("campaign page", s.url + page_path, seconds=seconds, connections=connections,
-                            headers={"Cookie": cookie})
-        api_path = routes.api(campaign_id=facts.hot_campaign_id)
-        if api_path:
-            auth = {"Authorization": f"Bearer {facts.api_token}"}
-            _check(s.port, api_path, auth)
-            api = load.run("campaign API", s.url + api_path, seconds=seconds, connections=connections,
-                           headers=auth)
+        cookie = {"Cookie": servers.login_cookie(s.port, facts.coordinator_email, facts.password)}
+        bearer = {"Authorization": f"Bearer {facts.api_token}"}
+        targets = (("dashboard", "campaign dashboard", routes.dashboard(campaign_id=facts.hot_campaign_id), cookie),
+                   ("page", "campaign page", routes.page(slug=facts.org_slug, campaign_id=facts.hot_campaign_id),
+                    cookie),
+                   ("api", "campaign API", routes.api(campaign_id=facts.hot_campaign_id), bearer))
+        app = {}
+        for key, name, path, headers in targets:
+            if path:
+                _check(s.port, path, headers)
+                app[key] = load.run(name, s.url + path, seconds=seconds, connections=connections, headers=headers)
         rss = max((servers.rss_mb(pid) for pid in s.workers()), default=0.0)
         count = len(s.workers())
-    return ReadResults(hello, page, api, rss, count)
+    return ReadResults(hello, app, rss, count)
 
 
 def _check(port: int, path: str, headers: dict) -> None:

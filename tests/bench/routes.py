@@ -10,9 +10,13 @@ from campaigns import create_app
 
 @dataclass
 class Routes:
-    campaign_page: str | None  #: the campaign dashboard page (cookie login)
+    dashboard_page: str | None  #: the campaign dashboard: progress, burn-up, outcomes, activity (cookie login)
+    campaign_page: str | None  #: the campaign's own page, where its team works on it (cookie login)
     campaign_api: str | None  #: GET one campaign in the API (bearer token)
     signup_api: str | None  #: POST a sign-up to a task in the API
+
+    def dashboard(self, *, campaign_id: int) -> str | None:
+        return _fill(self.dashboard_page, campaign_id=campaign_id)
 
     def page(self, *, slug: str, campaign_id: int) -> str | None:
         return _fill(self.campaign_page, slug=slug, campaign_id=campaign_id)
@@ -35,6 +39,7 @@ def discover(database_url: str) -> Routes:
         return found[0] if found else None
 
     return Routes(
+        dashboard_page=pick(r"/campaigns/<int:campaign_id>/progress", "GET"),
         campaign_page=pick(r"/(o/<[^>]*slug>/)?campaigns/<int:campaign_id>/?", "GET"),
         campaign_api=pick(r"/api/v1/campaigns/<int:campaign_id>", "GET"),
         signup_api=pick(r"/api/v1/tasks/<int:task_id>/(signups|sign-ups|signup)", "POST"),

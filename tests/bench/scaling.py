@@ -72,36 +72,31 @@ def measure(client, counted: list[str], path: str, *, headers: dict | None = Non
 
 @dataclass
 class ScalingResults:
-    small: Timed | None
-    large: Timed | None
-    page_statements: int | None
-    api_statements: int | None
+    small: dict[str, Timed]  #: by key ("dashboard", "page", "api") on the small organisation
+    large: dict[str, Timed]  #: the same on the large one
     small_signups: int
     large_signups: int
 
-    @property
-    def ratio(self) -> float | None:
-        return self.large.median_ms / self.small.median_ms if self.small and self.large else None
+    def ratio(self, key: str) -> float | None:
+        if key in self.small and key in self.large:
+            return self.large[key].median_ms / self.small[key].median_ms
+        return None
 
 
 def run(small_url: str, small: Facts, large_url: str, large: Facts, routes: Routes) -> ScalingResults:
-    """The busiest campaign's dashboard (the page, or the API if there is no page yet) on both organisations."""
-    timed = {}
-    statements = {"page": None, "api": None}
+    """The busiest campaign's dashboard, page and API read on both organisations: time and SQL statements."""
+    timed: dict[str, dict[str, Timed]] = {"small": {}, "large": {}}
     for label, url, facts in (("small", small_url, small), ("large", large_url, large)):
-        page = routes.page(slug=facts.org_slug, campaign_id=facts.hot_campaign_id)
-        api = routes.api(campaign_id=facts.hot_campaign_id)
+        auth = {"Authorization": f"Bearer {facts.api_token}"}
+        targets = (("dashboard", routes.dashboard(campaign_id=facts.hot_campaign_id), None),
+                   ("page", routes.page(slug=facts.org_slug, campaign_id=facts.hot_campaign_id), None),
+                   ("api", routes.api(campaign_id=facts.hot_campaign_id), auth))
         with in_process(url, facts) as (client, counted):
-            auth = {"Authorization": f"Bearer {facts.api_token}"}
-            target, headers = (page, None) if page else (api, auth)
-            timed[label] = measure(client, counted, target, headers=headers) if target else None
-            if label == "large":
-                if page:
-                    statements["page"] = measure(client, counted, page, repeats=1).statements
-                if api:
-                    statements["api"] = measure(client, counted, api, headers=auth, repeats=1).statements
-    return ScalingResults(timed["small"], timed["large"], statements["page"], statements["api"],
-                          small.counts.get("signups", 0), large.counts.get("signups", 0))
+            for key, path, headers in targets:
+                if path:
+                    timed[label][key] = measure(client, counted, path, headers=headers)
+    return ScalingResults(timed["small"], timed["large"], small.counts.get("signups", 0),
+                          large.counts.get("signups", 0))
 
 
 def scheduler_rss(database_url: str, seconds: float = 8.0) -> float | None:

@@ -86,6 +86,17 @@ def test_dashboard_queries_do_not_grow_with_contributions(client, login, session
     assert after() == before()
 
 
+@pytest.mark.parametrize("path", ["/campaigns/{id}/progress", "/o/{slug}/dashboard"])
+def test_a_dashboard_request_costs_at_most_six_statements_who_is_asking_included(
+        client, login, session, people, busy, path):
+    login(people.coordinator)
+    path = path.format(id=busy.id, slug=people.org.slug)
+    page(client, path)  # the session's last-seen mark is written at most once a minute; measure the steady state
+    with count_queries() as queries:
+        assert "Letters to councillors" in page(client, path)
+    assert queries() <= 6, "\n".join(s[:90] for s in queries.statements)
+
+
 def busy_goal(session, campaign):
     from campaigns.domain.model import Goal
 
