@@ -117,11 +117,12 @@ def render(nudge, person: Person, _=gettext, *, buttons: bool = True) -> Message
 
 def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
     t, at, n = p.get("title", ""), when(p, person), p.get("percent", "")
+    starts = when(p, person, "starts")  # a confirmation names when the place begins
     words = {
         "signup_confirmed": lambda: (
             _("You're signed up: %(t)s", t=t),
             _("Thank you for signing up for %(t)s%(at)s. If plans change, you can cancel at any time with one "
-              "click, no questions asked.", t=t, at=_on(at))),
+              "click, no questions asked.", t=t, at=_on(starts))),
         "signup_waitlisted": lambda: (
             _("You're on the waiting list for %(t)s", t=t),
             _("Thank you! %(t)s is full for now. If a place opens up it's yours automatically, and we'll tell you "
@@ -129,7 +130,7 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
         "signup_promoted": lambda: (
             _("A place opened up: you're in for %(t)s", t=t),
             _("Good news: you now have a place for %(t)s%(at)s. If it no longer suits you, cancelling takes one "
-              "click.", t=t, at=_on(at))),
+              "click.", t=t, at=_on(starts))),
         "day_before": lambda: (
             _("Tomorrow: %(t)s", t=t),
             _("A friendly reminder that %(t)s is %(at)s. Still coming? One click lets the team know. If you can't "

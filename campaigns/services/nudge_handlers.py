@@ -60,9 +60,18 @@ def _signed_up(session: Session, event: ev.Event, key: str) -> None:
     if signup is None or signup.user_id is None:
         return
     target = planner.signup_target(session, signup)
-    _notice(session, key, target, {signup.user_id}, anchor=target.anchors["signup"])
+    _notice(session, key, target, {signup.user_id}, anchor=target.anchors["signup"],
+            extra=_starts(session, session.get(Task, signup.task_id)))
     _plan_for_person(session, signup)
     _capacity_alert(session, session.get(Task, signup.task_id))
+
+
+def _starts(session: Session, task: Task | None) -> dict:
+    """When the place begins (the task's own time, else its action's): what a confirmation should name, not
+    the moment of signing up or of the promotion."""
+    action = session.get(Action, task.action_id) if task and task.action_id else None
+    moment = (task.starts_at if task else None) or (action.starts_at if action else None)
+    return {"starts": moment.isoformat()} if moment else {}
 
 
 def _plan_for_person(session: Session, signup: Signup) -> None:

@@ -1,6 +1,7 @@
 """Reminder planning and delivery: confirmations, the built-in sequence, moved actions, downtime, care at send time."""
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -171,6 +172,9 @@ def test_a_waitlisted_volunteer_hears_when_promoted(session, people, make_action
                                                      subject_id=waiting.id, task_id=task.id))
     dispatch(session)
     assert [i.kind for i in inbox(session, people.other_client)] == ["signup_waitlisted", "signup_promoted"]
+    promoted = inbox(session, people.other_client)[-1]
+    starts = action.starts_at.astimezone(ZoneInfo(people.other_client.timezone)).strftime("%A %d %B, %H:%M")
+    assert starts in promoted.body  # when the place begins, not when the promotion happened
     assert any(n.kind == "day_before" for n in nudges(session, recipient=people.other_client))
 
 

@@ -140,6 +140,22 @@ def test_a_worker_without_consent_is_refused_kindly_and_with_it_sees_only_consen
     assert volunteering.signup_of(session, task.id, people.client.id).on_behalf_by_id == people.worker.id
 
 
+def test_a_consent_withdrawn_while_the_worker_chooses_is_refused_with_the_reason(client, login, session, people,
+                                                                                task):
+    consent = consents.give(session, client=people.client, worker_id=people.worker.id, org_id=people.org.id,
+                            scope="sign_up")
+    login(people.worker)
+    path = f"/tasks/{task.id}/sign-up-client"
+    assert "Client Alex" in text(client.get(path))
+    token = csrf_token(client, path)
+    consents.revoke(session, client=people.client, consent_id=consent.id)
+    response = client.post(path, data={"on_behalf_of": str(people.client.id), "csrf_token": token})
+    shown = text(response)
+    assert response.status_code in (403, 404, 409, 422) and "consent" in shown.lower()
+    assert 'class="field-error"' in shown or 'role="alert"' in shown  # the refusal itself, not only the empty state
+    assert volunteering.signup_of(session, task.id, people.client.id) is None
+
+
 def test_my_tasks_shows_what_is_coming_hours_and_the_history_download(client, login, session, people, task):
     volunteering.sign_up(session, task_id=task.id, user=people.client)
     login(people.client)
