@@ -27,6 +27,9 @@ class Chart:
     title: str
     sentence: str
     actual: str
+    #: where the count stands today, marked with a dot: with no snapshot yet the line has a single point
+    now_x: float = 0.0
+    now_y: float = 0.0
     ideal: str | None = None
     projected: str | None = None
     target_y: float = 0.0
@@ -82,7 +85,7 @@ def burnup_chart(state: GoalProgress, chart_id: str) -> Chart:
 
     chart = Chart(id=chart_id, title=_("%(goal)s: progress over time", goal=goal.name),
                   sentence=_summary(state), actual=" ".join(f"{x(d)},{y(v)}" for d, v in state.points),
-                  target_y=y(goal.target))
+                  target_y=y(goal.target), now_x=x(state.points[-1][0]), now_y=y(state.points[-1][1]))
     if state.due and state.due > state.start:
         chart.ideal = f"{x(state.start)},{y(0)} {x(state.due)},{y(goal.target)}"
     if projected_on and projected_on <= end:

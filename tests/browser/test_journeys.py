@@ -244,6 +244,11 @@ def test_a_verified_contribution_moves_the_progress_bar_and_the_burn_up_chart(jo
     journey.fits(sam, "contributions-to-check")
     row = sam.get_by_role("row", name=re.compile("Letters to the health board"))
     expect(row).to_contain_text("12 letters")
+    desktop = sam.viewport_size
+    sam.set_viewport_size({"width": 375, "height": 812})  # on a phone the row becomes a card: Verify in reach
+    box = row.get_by_role("button", name="Verify").bounding_box()
+    assert box and box["x"] + box["width"] <= 375, f"the Verify button sits off to the side on a phone: {box}"
+    sam.set_viewport_size(desktop)
     row.get_by_role("button", name="Verify").click()
     journey.seen(sam, "contribution-verified")
 

@@ -86,6 +86,15 @@ def test_dashboard_queries_do_not_grow_with_contributions(client, login, session
     assert after() == before()
 
 
+def test_a_goal_without_snapshots_yet_still_shows_where_it_stands(client, login, people, campaign, make_goal):
+    make_goal(name="First letters", target=50)
+    login(people.coordinator)
+    html = page(client, f"/campaigns/{campaign.id}/progress")
+    # a one-point line draws nothing; today's count is marked with a dot, on the chart's baseline (0 so far)
+    dot = re.search(r'<circle class="actual-now" cx="([\d.]+)" cy="([\d.]+)"', html)
+    assert dot and float(dot.group(2)) == 260 - 40
+
+
 @pytest.mark.parametrize("path", ["/campaigns/{id}/progress", "/o/{slug}/dashboard"])
 def test_a_dashboard_request_costs_at_most_six_statements_who_is_asking_included(
         client, login, session, people, busy, path):
