@@ -57,6 +57,9 @@ class Config:
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 256 * 1024)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # the cookie lives as long as the absolute limit from login; idling out is the server's job (auth_session),
+    # so re-signing and re-sending the cookie on every response would buy nothing
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
