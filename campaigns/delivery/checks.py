@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Row, func
 from sqlmodel import Session, col, select
@@ -26,9 +27,8 @@ GONE = {
 }
 
 
-@dataclass(frozen=True)
-class Person:
-    """Who a message is rendered for."""
+class Person(NamedTuple):
+    """Who a message is rendered for (a tuple: a batch makes thousands)."""
 
     id: int
     email: str
@@ -51,31 +51,53 @@ def assess(session: Session, rows: list[Row], now: datetime) -> dict[int, Assess
     settings = {s.user_id: s for s in session.exec(select(*NotificationSettings.__table__.c)
                                                    .where(among(session, NotificationSettings.user_id, ids)))} \
         if ids else {}
-    members = set(session.exec(select(Membership.org_id, Membership.user_id)
-                               .where(among(session, Membership.user_id, ids)))) if ids else set()
+    # plain tuples: looking a tuple up among Rows compares through Row.__eq__, thousands of times a batch
+    members = {(org, user) for org, user in session.exec(select(Membership.org_id, Membership.user_id)
+                                                         .where(among(session, Membership.user_id, ids)))} \
+        if ids else set()
     sent = _sent_this_week(session, rows, settings, now)
     gone = _gone(session, rows)
     people = {u.id: Person(u.id, u.email, u.display_name, u.locale, u.timezone) for u in users.values()}
-    states: dict[tuple, care.PersonState] = {}  # one per person, channel and reason: a batch repeats them
+    # a batch is mostly one reminder to many people with the same settings: equal facts and equal states are
+    # one object each, so the dispatcher decides once per distinct pair (see dispatcher.settle)
+    facts: dict[tuple, care.NudgeFacts] = {}
+    states: dict[tuple, care.PersonState] = {}
+    stale: dict[tuple, str | None] = {}
     result = {}
     for row in rows:
         payload = row.payload or {}
-        stale = planner.stale_reason(gone.targets.get((row.subject_type, row.subject_id)), row.subject_type,
-                                     row.kind, payload, row.anchor_checksum) if "rule" in payload else None
-        facts = care.NudgeFacts(kind=row.kind, channel=row.channel, expires_at=row.expires_at, stale=stale)
+        about = (row.subject_type, row.subject_id, row.kind, payload.get("anchor"), row.anchor_checksum)
+        if about not in stale:
+            stale[about] = planner.stale_reason(gone.targets.get(about[:2]), row.subject_type, row.kind, payload,
+                                                row.anchor_checksum) if "rule" in payload else None
+        fact = (row.kind, row.channel, row.expires_at, stale[about])
+        if fact not in facts:
+            facts[fact] = care.NudgeFacts(kind=row.kind, channel=row.channel, expires_at=row.expires_at,
+                                          stale=stale[about])
         user = users.get(row.recipient_id)
         if user is None:
-            inactive = None if row.recipient_id is None else care.PersonState(active=False)
-            result[row.id] = Assessment(facts, inactive, None)
+            inactive = None if row.recipient_id is None else _CLOSED
+            result[row.id] = Assessment(facts[fact], inactive, None)
             continue
         reason = gone.reasons.get(row.id)
         if row.org_id is not None and (row.org_id, user.id) not in members:
             reason = "They are no longer a member of the group"
-        key = (user.id, row.channel, reason)
+        had = tuple(sent.get((user.id, row.channel), ()))
+        key = (user.is_active, user.erased_at, user.timezone, _settings_key(settings.get(user.id)), had, reason)
         if key not in states:
-            states[key] = person_state(user, settings.get(user.id), sent.get((user.id, row.channel), ()), reason)
-        result[row.id] = Assessment(facts, states[key], people[user.id])
+            states[key] = person_state(user, settings.get(user.id), had, reason)
+        result[row.id] = Assessment(facts[fact], states[key], people[user.id])
     return result
+
+
+_CLOSED = care.PersonState(active=False)
+
+
+def _settings_key(s) -> tuple | None:
+    if s is None:
+        return None
+    return (s.email_enabled, s.inapp_enabled, tuple(s.muted_kinds or ()), s.quiet_start, s.quiet_end, s.daily_cap,
+            s.weekly_cap, s.digest, s.pause_until)
 
 
 #: what a person who never changed a setting has (the model's defaults)
@@ -102,22 +124,27 @@ def _sent_this_week(session: Session, rows: list[Row], settings: dict, now: date
     ids = {r.recipient_id for r in rows if r.recipient_id is not None}
     if not ids:
         return {}
+    # status is counted, not filtered: as a condition it tempts SQLite (no statistics) to walk every sent nudge
+    # through ix_nudge_due instead of the batch's recipients through ix_nudge_recipient_sent
+    sent = Nudge.status == "sent"
     recent = (among(session, Nudge.recipient_id, ids), col(Nudge.sent_at) >= now - timedelta(days=7),
-              Nudge.status == "sent", col(Nudge.kind).not_in(_UNCAPPED))
-    counts = {(r, c): n for r, c, n in session.exec(select(Nudge.recipient_id, Nudge.channel, func.count())
-                                                   .where(*recent).group_by(Nudge.recipient_id, Nudge.channel))}
+              col(Nudge.kind).not_in(_UNCAPPED))
+    counts = {(r, c): n for r, c, n in session.exec(
+        select(Nudge.recipient_id, Nudge.channel, func.count().filter(sent))
+        .where(*recent).group_by(Nudge.recipient_id, Nudge.channel))}
     in_batch: dict[tuple, int] = {}
     for row in rows:
         in_batch[(row.recipient_id, row.channel)] = in_batch.get((row.recipient_id, row.channel), 0) + 1
     near = {person for (person, channel), n in counts.items()
             if n + in_batch.get((person, channel), 0) >= _smaller_cap(settings.get(person))}
-    sent: dict[tuple[int, str], list[datetime]] = {}
+    history: dict[tuple[int, str], list[datetime]] = {}
     if near:
-        query = select(Nudge.recipient_id, Nudge.channel, Nudge.sent_at).where(*recent,
-                                                                              col(Nudge.recipient_id).in_(near))
-        for recipient, channel, at in session.exec(query):
-            sent.setdefault((recipient, channel), []).append(at)
-    return sent
+        query = select(Nudge.recipient_id, Nudge.channel, Nudge.sent_at, Nudge.status).where(
+            *recent, col(Nudge.recipient_id).in_(near))
+        for recipient, channel, at, status in session.exec(query):
+            if status == "sent":
+                history.setdefault((recipient, channel), []).append(at)
+    return history
 
 
 def _smaller_cap(settings) -> int:

@@ -5,42 +5,35 @@ nudge lands in an inbox once however many senders race for it or crash half way.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Row, text, update
+from sqlalchemy import text, update
 from sqlmodel import Session
 
 from campaigns.db import is_sqlite, transaction
 from campaigns.delivery.messages import Message
-from campaigns.domain.model import Nudge
-from campaigns.services.nudges import among, json_rows
+from campaigns.domain.model import InboxItem, Nudge
+from campaigns.services.nudges import among, insert_new, json_rows
+
+_table = Nudge.__table__
 
 
-def send_batch(session: Session, items: list[tuple[Row, Message]], *, worker: str, now: datetime) -> int:
+def send_batch(session: Session, items: list[tuple[Any, Message]], *, worker: str, now: datetime) -> int:
     """Deliver claimed in-app nudges with their rendered messages. Returns how many were delivered."""
     if not items:
         return 0
     if not is_sqlite(session):
         return _send_batch_postgres(session, items, worker=worker, now=now)
-    now_row = now.astimezone(UTC).replace(tzinfo=None)
     with transaction(session):
-        statement = (update(Nudge).where(among(session, Nudge.id, [row.id for row, _ in items]),
-                                         Nudge.status == "sending", Nudge.leased_by == worker)
+        # the table, not the ORM entity: an ORM UPDATE … RETURNING looks every id up in the identity map
+        statement = (update(_table).where(among(session, _table.c.id, [row.id for row, _ in items]),
+                                          _table.c.status == "sending", _table.c.leased_by == worker)
                      .values(status="sent", sent_at=now, lease_expires_at=None, leased_by=None)
-                     .returning(Nudge.id))
+                     .returning(_table.c.id))
         mine = set(session.exec(statement).scalars())  # type: ignore[call-overload]
-        rows = [_inbox_row(row, message, now_row) for row, message in items if row.id in mine]
-        if rows:  # no RETURNING: the sent marks above already say what was delivered
-            session.exec(_INSERT_SQLITE, params={"rows": json_rows(rows, sqlite=True)})  # type: ignore
+        rows = _inbox_rows([(row, message) for row, message in items if row.id in mine], now)
+        insert_new(session, InboxItem.__table__, rows, unique=["nudge_id"])  # the sent marks say what was new
     return len(rows)
-
-
-#: SQLite: a batch's inbox rows as one JSON parameter (WHERE true: else ON CONFLICT reads as a join's ON)
-_INSERT_SQLITE = text(
-    "INSERT INTO inbox_item (user_id, nudge_id, kind, title, body, link, created_at) "
-    "SELECT json_extract(value, '$.user_id'), json_extract(value, '$.nudge_id'), json_extract(value, '$.kind'), "
-    "json_extract(value, '$.title'), json_extract(value, '$.body'), json_extract(value, '$.link'), "
-    "json_extract(value, '$.created_at') FROM json_each(:rows) WHERE true "
-    "ON CONFLICT (nudge_id) DO NOTHING")
 
 
 #: PostgreSQL: the sent marks and the inbox rows of a whole batch in one statement (its parts commit together);
@@ -55,17 +48,25 @@ _MARK_AND_INSERT = text(
     "ON CONFLICT (nudge_id) DO NOTHING")
 
 
-def _send_batch_postgres(session: Session, items: list[tuple[Row, Message]], *, worker: str, now: datetime) -> int:
-    now = now.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC (see UTCDateTime)
-    rows = [_inbox_row(row, message, now) for row, message in items]
-    params = {"now": now, "ids": [row.id for row, _ in items], "worker": worker, "rows": json_rows(rows)}
+def _send_batch_postgres(session: Session, items: list[tuple[Any, Message]], *, worker: str, now: datetime) -> int:
+    rows = _inbox_rows(items, now)
+    params = {"now": now.astimezone(UTC).replace(tzinfo=None),  # stored as naive UTC (see UTCDateTime)
+              "ids": [row.id for row, _ in items], "worker": worker, "rows": json_rows(rows)}
     with transaction(session):
         return session.exec(_MARK_AND_INSERT, params=params).rowcount  # type: ignore[call-overload]
 
 
-def _inbox_row(row: Row, message: Message, now: datetime) -> dict:
-    return {"user_id": row.recipient_id, "nudge_id": row.id, "kind": row.kind, "title": message.title[:200],
-            "body": f"{message.body}\n\n{_lines(message)}".strip()[:5000], "link": message.link, "created_at": now}
+def _inbox_rows(items: list[tuple[Any, Message]], now: datetime) -> list[dict]:
+    texts: dict[int, tuple] = {}  # a batch shares its rendered messages (items keep them alive): shape each once
+    rows = []
+    for row, message in items:
+        if id(message) not in texts:
+            texts[id(message)] = (message.title[:200], f"{message.body}\n\n{_lines(message)}".strip()[:5000],
+                                  message.link)
+        title, body, link = texts[id(message)]
+        rows.append({"user_id": row.recipient_id, "nudge_id": row.id, "kind": row.kind, "title": title,
+                     "body": body, "link": link, "created_at": now})
+    return rows
 
 
 def _lines(message: Message) -> str:

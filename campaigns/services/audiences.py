@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.domain.model import CampaignMember, Consent, Membership, Signup, Task
+from campaigns.services.nudges import among as in_ids  # one parameter for a batch's people, not one each
 
 if TYPE_CHECKING:
     from campaigns.services.planner import Target
@@ -34,7 +35,7 @@ def _audience(session: Session, name: str, target: Target, among: set[int] | Non
     elif name == "members_without_signup":
         query = select(CampaignMember.user_id).where(CampaignMember.campaign_id == target.campaign_id)
         if among is not None:
-            query = query.where(col(CampaignMember.user_id).in_(among))
+            query = query.where(in_ids(session, CampaignMember.user_id, among))
         found = set(session.exec(query)) - _signed_up(session, target.task_ids, ("confirmed", "waitlisted"), among)
     elif name == "coordinators":
         found = coordinators(session, target.org_id, target.campaign_id)
@@ -51,7 +52,7 @@ def _signed_up(session: Session, task_ids: tuple[int, ...], statuses: tuple[str,
         return set()
     query = select(Signup.user_id).where(col(Signup.task_id).in_(task_ids), col(Signup.status).in_(statuses))
     if among is not None:
-        query = query.where(col(Signup.user_id).in_(among))
+        query = query.where(in_ids(session, Signup.user_id, among))
     return {user_id for user_id in session.exec(query) if user_id is not None}
 
 

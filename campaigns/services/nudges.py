@@ -12,8 +12,25 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
+from operator import itemgetter
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, String, any_, bindparam, func, literal_column, text, update
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    ColumnElement,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Time,
+    TypeDecorator,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    text,
+    update,
+)
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -73,8 +90,8 @@ def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
 
 
 def insert_new(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:
-    """Insert-or-ignore many rows, counting (with RETURNING) the rows really added: a few as one executemany,
-    hundreds or more as one JSON parameter per 5,000 rows (see `_insert_recordset`)."""
+    """Insert-or-ignore many rows, counting the rows really added: a few as one SQLAlchemy executemany,
+    hundreds or more in bulk (`_insert_sqlite`, `_insert_recordset`). Every row must have the same keys."""
     if not rows:
         return 0
     if is_sqlite(session):
@@ -84,24 +101,56 @@ def insert_new(session: Session, table, rows: list[dict], *, unique: list[str]) 
     if len(rows) < 200:
         statement = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
         return len(session.exec(statement, params=rows).all())  # type: ignore[call-overload]
+    if is_sqlite(session):
+        return _insert_sqlite(session, table, rows, unique)
     return sum(_insert_recordset(session, table, rows[start:start + 5000], unique)
                for start in range(0, len(rows), 5000))
 
 
+def _insert_sqlite(session: Session, table, rows: list[dict], unique: list[str]) -> int:
+    """SQLite: the driver's own executemany (a loop in C), given values already as SQLAlchemy stores them, so
+    SQLAlchemy processes no row in Python. (A JSON parameter would have SQLite parse each row once per column.)"""
+    names = list(rows[0])
+    stored = [(i, store) for i, name in enumerate(names) if (store := _sqlite_store(table.c[name].type))]
+    pick, values = itemgetter(*names), []
+    for row in rows:
+        value = list(pick(row))
+        for i, store in stored:
+            value[i] = store(value[i])
+        values.append(tuple(value))
+    columns, marks = ", ".join(f'"{name}"' for name in names), ", ".join("?" * len(names))
+    statement = (f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks}) '  # noqa: S608 (names are ours)
+                 f'ON CONFLICT ({", ".join(unique)}) DO NOTHING')
+    return session.connection().exec_driver_sql(statement, values).rowcount  # executemany: the rows added
+
+
+def _sqlite_store(column_type):
+    """How SQLAlchemy stores a value of this type on SQLite, remembering each value: rows repeat a few
+    moments and share their payload dicts (kept in `known`, so an id is never reused while it is there)."""
+    impl = column_type.impl if isinstance(column_type, TypeDecorator) else column_type
+    if not isinstance(impl, JSON | DateTime | Date | Time):
+        return None
+    known: dict = {}
+
+    def store(value):
+        key = id(value) if isinstance(impl, JSON) else value
+        if key not in known:
+            text = json.dumps(value) if isinstance(impl, JSON) else \
+                None if value is None else _stored(value, sqlite=True)
+            known[key] = (text, value)
+        return known[key][0]
+    return store
+
+
 def _insert_recordset(session: Session, table, rows: list[dict], unique: list[str]) -> int:
-    """Thousands of rows as ONE statement with ONE parameter, a JSON array the database turns back into rows,
-    RETURNING the ones added: far cheaper than an executemany (SQLAlchemy processes each row's parameters in
-    Python) or a huge VALUES list. Every row must have the same keys (absent columns get NULL, not a default)."""
+    """PostgreSQL: thousands of rows as ONE statement with ONE parameter, a JSON array the database turns back
+    into rows, RETURNING the ones added: far cheaper than an executemany (SQLAlchemy processes each row's
+    parameters in Python) or a huge VALUES list. Absent columns get NULL, not a default."""
     names = ", ".join(f'"{name}"' for name in rows[0])
-    if is_sqlite(session):
-        values = ", ".join(f"json_extract(value, '$.{name}')" for name in rows[0])
-        source = "json_each(:rows) WHERE true"  # WHERE: SQLite would read ON CONFLICT as a join's ON
-    else:
-        values, source = names, f'jsonb_populate_recordset(NULL::"{table.name}", CAST(:rows AS jsonb))'
-    statement = text(f'INSERT INTO "{table.name}" ({names}) SELECT {values} FROM {source} '  # noqa: S608
+    source = f'jsonb_populate_recordset(NULL::"{table.name}", CAST(:rows AS jsonb))'
+    statement = text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {source} '  # noqa: S608
                      f'ON CONFLICT ({", ".join(unique)}) DO NOTHING RETURNING 1')  # names are ours, not input
-    data = json_rows(rows, sqlite=is_sqlite(session))
-    return len(session.exec(statement, params={"rows": data}).all())  # type: ignore[call-overload]
+    return len(session.exec(statement, params={"rows": json_rows(rows)}).all())  # type: ignore[call-overload]
 
 
 def among(session: Session, column, ids) -> ColumnElement[bool]:
@@ -114,20 +163,28 @@ def among(session: Session, column, ids) -> ColumnElement[bool]:
     return col(column) == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
 
 
-def json_rows(rows: list[dict], *, sqlite: bool = False) -> str:
-    """Rows as the JSON text `jsonb_populate_recordset` (or SQLite's `json_each`) reads. Timestamps are naive
-    UTC as UTCDateTime stores them (PostgreSQL would silently drop an offset), on SQLite in the very text
-    format SQLAlchemy writes, since SQLite compares them as text."""
+def json_rows(rows: list[dict]) -> str:
+    """Rows as the JSON text `jsonb_populate_recordset` reads, moments as UTCDateTime stores them."""
+    known: dict = {}  # a batch's rows share a handful of moments: format each once
+
     def value(v):
-        if isinstance(v, datetime):
-            v = v.astimezone(UTC).replace(tzinfo=None)
-            return v.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v.isoformat()
-        if isinstance(v, time):
-            return v.strftime("%H:%M:%S.%f") if sqlite else v.isoformat()
-        if isinstance(v, date):
-            return v.isoformat()
-        raise TypeError(f"cannot store {type(v).__name__} as JSON")
+        if v not in known:
+            known[v] = _stored(v, sqlite=False)
+        return known[v]
     return json.dumps(rows, default=value, separators=(",", ":"))
+
+
+def _stored(v, *, sqlite: bool) -> str:
+    """A moment as the database stores it: naive UTC (PostgreSQL would silently drop an offset; a naive one is
+    UTC already), on SQLite in the very text format SQLAlchemy writes, since SQLite compares them as text."""
+    if isinstance(v, datetime):
+        v = v.astimezone(UTC).replace(tzinfo=None) if v.tzinfo is not None else v
+        return v.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v.isoformat()
+    if isinstance(v, time):
+        return v.strftime("%H:%M:%S.%f") if sqlite else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    raise TypeError(f"cannot store {type(v).__name__} as JSON")
 
 
 def _row(spec: NudgeSpec, channel: str, now: datetime) -> dict:

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 from campaigns import clock, create_app, migrations
-from campaigns.db import make_engine, session_scope, transaction
+from campaigns.db import is_sqlite, make_engine, session_scope, transaction
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import (
     Action,
@@ -91,6 +91,9 @@ def _people_and_shifts(session, *, people: int, actions: int) -> tuple[list[int]
                                  "confirmed_at": START} for u in ids])
         action_ids.append(action.id)
     session.commit()
+    if not is_sqlite(session):  # a running database has statistics (autovacuum); a fresh one has none
+        session.exec(text("ANALYZE"))
+        session.commit()
     return ids, action_ids, campaign.id
 
 

@@ -12,6 +12,7 @@ from campaigns.delivery import dispatcher
 from campaigns.domain import events as ev
 from campaigns.domain.model import Nudge
 from campaigns.services import messagebus, planner, reminders
+from campaigns.services.nudges import NudgeSpec, plan_many
 from tests.nudge_helpers import NOON, at, cancel, dispatch, inbox, join, move, nudges, run_until, sign_up
 
 
@@ -62,6 +63,23 @@ def test_planning_again_inserts_nothing(session, people, shift):
     assert planner.sweep(session) == 0
     assert planner.sweep(session) == 0
     assert len(nudges(session)) == before
+
+
+def test_hundreds_planned_at_once_keep_every_column_insert_once_and_land_once_each(session, people):
+    at(NOON)  # hundreds take the bulk paths: the planner's insert and the inbox's
+    specs = [NudgeSpec(recipient_id=people.client.id, kind="signup_confirmed", subject_type="test", subject_id=i,
+                       reason="bulk", org_id=people.org.id, channels=("inapp",), due_at=NOON,
+                       expires_at=NOON + timedelta(hours=1), payload={"title": f"Shift {i}"}) for i in range(250)]
+    with transaction(session):
+        assert plan_many(session, specs) == 250
+    with transaction(session):
+        assert plan_many(session, specs) == 0
+    first = nudges(session)[0]
+    assert (first.due_at, first.expires_at, first.payload) == (NOON, NOON + timedelta(hours=1), {"title": "Shift 0"})
+    assert dispatch(session) == 250
+    items = inbox(session, people.client)
+    assert len(items) == len({item.nudge_id for item in items}) == 250
+    assert items[0].title.endswith("Shift 0") and items[0].created_at == NOON
 
 
 def test_the_sweep_plans_what_no_event_announced(session, people, shift):
