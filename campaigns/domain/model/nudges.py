@@ -40,7 +40,8 @@ class Nudge(SQLModel, table=True):
     dedupe_key: str = Field(max_length=200, unique=True)
     org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
-    recipient_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    #: indexed by ix_nudge_recipient_sent, which leads with it (an index of its own would only cost writes)
+    recipient_id: int | None = Field(default=None, foreign_key="user.id")
     #: for the webhook channel: the endpoint instead of a person
     endpoint_id: int | None = Field(default=None, foreign_key="webhook_endpoint.id", index=True)
     kind: str = Field(max_length=40)
