@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, update
+from sqlalchemy import String, cast, exists, func, update
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -221,29 +221,30 @@ def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
 
 
 def progress_of(session: Session, campaigns: list[Campaign]) -> dict[int, CampaignProgress]:
-    """Progress of several campaigns in one query: their accepted goals, each with its daily snapshots."""
+    """Progress of several campaigns in one query: one row per accepted goal, with its daily snapshots."""
     if not campaigns:
         return {}
     by_id = {c.id: c for c in campaigns}
     since = min(c.starts_on for c in campaigns)
-    query = (select(Goal, GoalSnapshot.day, GoalSnapshot.value)
-             .outerjoin(GoalSnapshot, (GoalSnapshot.goal_id == Goal.id) & (GoalSnapshot.day >= since))
-             .where(col(Goal.campaign_id).in_(by_id), Goal.status == "accepted")
-             .order_by(Goal.campaign_id, Goal.id, GoalSnapshot.day))
-    goals: dict[int, Goal] = {}
-    points: dict[int, list[tuple[date, float]]] = {}
-    for goal, day, value in session.exec(query):
-        goals[goal.id] = goal
-        series = points.setdefault(goal.id, [])
-        if day is not None:
-            series.append((day, value))
+    # the burn-up points come folded into one "day=value,…" string per goal: one row per goal, not per day, on
+    # both databases (group_concat / string_agg)
+    point = cast(GoalSnapshot.day, String) + "=" + cast(GoalSnapshot.value, String)
+    points = (select(func.aggregate_strings(point, ",")).where(GoalSnapshot.goal_id == Goal.id,
+                                                               GoalSnapshot.day >= since).scalar_subquery())
+    query = (select(Goal, points).where(col(Goal.campaign_id).in_(by_id), Goal.status == "accepted")
+             .order_by(Goal.campaign_id, Goal.id))
     now = clock.now()
     days = current_app.config["STALLED_DAYS"]
     result = {cid: CampaignProgress(c, stalled=rules.is_stalled(c.stage, c.last_activity_at, now, days))
               for cid, c in by_id.items()}
-    for goal_id, goal in goals.items():
-        result[goal.campaign_id].goals.append(_goal_progress(goal, by_id[goal.campaign_id], points[goal_id]))
+    for goal, folded in session.exec(query):
+        result[goal.campaign_id].goals.append(_goal_progress(goal, by_id[goal.campaign_id], _unfold(folded)))
     return result
+
+
+def _unfold(folded: str | None) -> list[tuple[date, float]]:
+    pairs = (item.split("=") for item in folded.split(",")) if folded else ()
+    return sorted((date.fromisoformat(day), float(value)) for day, value in pairs)
 
 
 def _goal_progress(goal: Goal, campaign: Campaign, snapshots: list[tuple[date, float]]) -> GoalProgress:
