@@ -11,8 +11,12 @@ import config as config_module
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def create_app(config: config_module.Config | str | None = None, **overrides) -> Flask:
-    """Build the app. The only place an app is made; nothing here starts a scheduler."""
+def create_app(config: config_module.Config | str | None = None, *, web: bool = True, **overrides) -> Flask:
+    """Build the app. The only place an app is made; nothing here starts a scheduler.
+
+    `web=False` builds the scheduler process's app: the same configuration, database, translations and
+    templates, but no API (nor its OpenAPI document) and, of the pages, only those its messages link to.
+    """
     app = Flask(
         __name__,
         template_folder=str(PACKAGE_DIR.parent / "templates"),
@@ -26,7 +30,8 @@ def create_app(config: config_module.Config | str | None = None, **overrides) ->
     cfg.finalise(app.instance_path)
     app.config.from_object(cfg)
 
-    from campaigns import api, auth, cli, db, limits, logs, security_headers, web
+    from campaigns import api, auth, cli, db, limits, logs, security_headers
+    from campaigns import web as pages
     from campaigns.extensions import babel, csrf
 
     logs.init_app(app)
@@ -36,7 +41,8 @@ def create_app(config: config_module.Config | str | None = None, **overrides) ->
     babel.init_app(app, locale_selector=auth.preferred_locale)
     auth.init_app(app)
     security_headers.init_app(app)
-    api.init_app(app)
-    web.init_app(app)
+    if web:
+        api.init_app(app)
+    pages.init_app(app, blueprints=pages.BLUEPRINTS if web else pages.LINKED_FROM_MESSAGES)
     cli.init_app(app)
     return app

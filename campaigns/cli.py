@@ -12,7 +12,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from campaigns import migrations
 from campaigns.db import session_scope
 from campaigns.domain.model import Role
 
@@ -22,6 +21,8 @@ db_cli = AppGroup("db", help="Database schema.")
 @db_cli.command("upgrade")
 def db_upgrade():
     """Bring the database schema up to date (safe to run again)."""
+    from campaigns import migrations  # Alembic (and Mako, Pygments) only where a command needs it
+
     migrations.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
 
@@ -29,6 +30,8 @@ def db_upgrade():
 @db_cli.command("regenerate")
 def db_regenerate():
     """Rewrite the initial migration from the models (developers, before the first release)."""
+    from campaigns import migrations
+
     click.echo(f"Wrote {migrations.regenerate_initial()}")
 
 
@@ -63,6 +66,7 @@ def create_user(email, display_name, password, org_slug, role, admin):
 def demo():
     """Build a realistic demo organisation (once) and print a login for each role."""
     from campaigns import demo as demo_data
+    from campaigns import migrations
 
     migrations.upgrade(current_app.config["DATABASE_URL"])
     with session_scope() as session:
@@ -110,9 +114,13 @@ def _supervise(processes: list[subprocess.Popen]) -> None:
 @click.option("--once", is_flag=True, help="Run every job one time and exit (for cron or a quick check).")
 def scheduler_command(once: bool):
     """Run the scheduler process (periodic jobs: nudges, digests, progress); SIGTERM or Ctrl-C stops it."""
-    from campaigns import scheduler
+    from campaigns import create_app, scheduler
 
-    scheduler.run(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
+    # `flask --app wsgi scheduler` finds this command as a plugin (pyproject: flask.commands) without building
+    # the web app first, and builds the scheduler's lighter app from the same configuration; under an app
+    # already loaded (the app's own `cli`, tests) it runs with that one
+    app = current_app._get_current_object() if current_app else create_app(web=False)  # type: ignore[attr-defined]
+    scheduler.run(app, once=once)
 
 
 def init_app(app: Flask) -> None:

@@ -58,8 +58,8 @@ def path(endpoint: str, **values) -> str | None:
 
 def _subject_link(payload: dict) -> str | None:
     """The page about the nudge's subject, where the feature that owns it has one."""
-    for endpoint, key in (("volunteering.action", "action_id"), ("volunteering.task", "task_id"),
-                          ("campaigns.campaign", "campaign_id")):
+    for endpoint, key in (("volunteering.action_page", "action_id"), ("volunteering.task_page", "task_id"),
+                          ("campaigns.show", "campaign_id")):
         if payload.get(key):
             found = path(endpoint, **{key: payload[key]})
             if found:

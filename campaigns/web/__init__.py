@@ -13,9 +13,14 @@ BLUEPRINTS = (
 )
 
 
-def init_app(app: Flask) -> None:
+#: the pages the scheduler's messages link to: its app has their URL rules (delivery/messages.py builds links
+#: from them, and leaves out a link whose page is missing), and none of the other pages
+LINKED_FROM_MESSAGES = ("meta", "campaigns", "volunteering", "nudges")
+
+
+def init_app(app: Flask, blueprints: tuple[str, ...] = BLUEPRINTS) -> None:
     from campaigns.web import context
 
     context.init_app(app)
-    for name in BLUEPRINTS:
+    for name in blueprints:
         app.register_blueprint(importlib.import_module(f"campaigns.web.{name}").bp)

@@ -47,6 +47,14 @@ def test_the_built_in_sequence_is_planned_with_the_sign_up(session, people, shif
     assert due["after_action"] == datetime(2026, 3, 9, 13, 0, tzinfo=UTC)
 
 
+def test_each_message_links_to_the_page_it_is_about(session, people, shift):
+    action, task = shift
+    sign_up(session, task, people.client)
+    run_until(session, datetime(2026, 3, 8, 12, 0, tzinfo=UTC), step=timedelta(hours=6))
+    links = {item.kind: item.link for item in inbox(session, people.client)}
+    assert links["signup_confirmed"] == links["day_before"] == f"/actions/{action.id}"
+
+
 def test_the_day_before_is_at_eleven_where_the_action_happens(session, people, make_action, make_task):
     at(NOON)
     action = make_action(starts_at=datetime(2026, 3, 9, 23, 0, tzinfo=UTC),

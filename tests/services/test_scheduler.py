@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
-from campaigns import scheduler
-from campaigns.delivery import dispatcher
+from campaigns import clock, create_app, scheduler
+from campaigns.delivery import dispatcher, messages
+from campaigns.delivery.checks import Person
 from campaigns.jobs import JOBS, Job
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +73,49 @@ def test_sigterm_lets_the_scheduler_finish_and_exit_cleanly(tmp_path):
         pytest.fail("the scheduler did not stop on SIGTERM")
     assert process.returncode == 0, "".join(lines) + out
     assert "scheduler stopped" in out
+
+
+# -- the scheduler's lighter app (create_app(web=False)) ----------------------------------------------------------
+@pytest.fixture
+def scheduler_app(app):
+    light = create_app("testing", web=False, DATABASE_URL=app.config["DATABASE_URL"],
+                       MAIL_FOLDER=app.config["MAIL_FOLDER"])
+    yield light
+    light.extensions["campaigns.engine"].dispose()
+
+
+def test_the_scheduler_app_has_no_api_and_only_the_pages_messages_link_to(app, scheduler_app):
+    assert "/api/openapi.json" in {r.rule for r in app.url_map.iter_rules()}
+    assert not [r.rule for r in scheduler_app.url_map.iter_rules() if r.rule.startswith("/api/")]
+    assert len(scheduler_app.view_functions) < len(app.view_functions)
+
+
+def test_the_scheduler_app_builds_every_link_that_jobs_name_exactly_as_the_web_app_does(app, scheduler_app):
+    """Messages leave out a link whose page is missing, so a page that jobs link to must be in the lighter app."""
+    source = "".join(path.read_text() for folder in ("delivery", "services")
+                     for path in (ROOT / "campaigns" / folder).glob("*.py"))
+    named = set(re.findall(r"[\"'](\w+\.\w+)[\"']", source)) & set(app.view_functions)
+    assert {"meta.home", "nudges.unsubscribe", "nudges.settings", "nudges.oneclick_confirm",
+            "nudges.oneclick_cancel"} <= named
+    for endpoint in named:
+        assert [r.rule for r in scheduler_app.url_map.iter_rules(endpoint)] == [
+            r.rule for r in app.url_map.iter_rules(endpoint)], endpoint
+
+
+def test_a_reminder_reads_the_same_from_the_scheduler_app_as_from_the_web_app(app, scheduler_app):
+    from types import SimpleNamespace
+
+    clock.pin(clock.now())
+    nudge = SimpleNamespace(kind="day_before", subject_type="action", subject_id=3, payload={
+        "audience": "confirmed", "title": "Rent clinic", "at": "2026-03-09T11:00:00+00:00", "campaign_id": 1,
+        "action_id": 3})
+    person = Person(7, "jo@example.org", "Jo", "en", "Europe/London")
+
+    def rendered(some_app):
+        with some_app.app_context():
+            message = messages.render(nudge, person)
+            return message, messages.external("nudges.unsubscribe", token="t"), messages.external("meta.home")
+
+    message, unsubscribe, home = rendered(scheduler_app)
+    assert (message, unsubscribe, home) == rendered(app)
+    assert message.link and len(message.buttons) == 2 and unsubscribe and home
