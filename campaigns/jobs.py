@@ -20,24 +20,27 @@ class Job:
     misfire_grace_seconds: int = 300
     #: a config setting that overrides `seconds` (e.g. SCHEDULER_TICK_SECONDS)
     seconds_setting: str | None = None
+    #: the thread pool it runs in: sending has a lane of its own, so a long sweep or digest never holds up a
+    #: reminder, and the housekeeping shares the other (each thread costs memory: scheduler.py)
+    lane: str = "housekeeping"
 
 
 #: every periodic job; features add theirs here
-JOBS: list[Job] = []
-JOBS.append(Job(id="prune_logs", func="campaigns.services.privacy:prune_logs", cron={"hour": 3}))
-# progress and evaluation (services/progress, outcomes, webhooks)
-JOBS.append(Job(id="goal_snapshots", func="campaigns.services.progress:take_snapshots", cron={"hour": 0, "minute": 5},
-                misfire_grace_seconds=6 * 3600))
-JOBS.append(Job(id="stalled_campaigns", func="campaigns.services.progress:mark_stalled", seconds=3600))
-JOBS.append(Job(id="outcome_reviews", func="campaigns.services.outcomes:plan_reviews", seconds=3600))
-JOBS.append(Job(id="webhook_deliveries", func="campaigns.services.webhooks:plan_deliveries", seconds=30,
-                misfire_grace_seconds=60))
-JOBS.append(Job(id="webhook_health", func="campaigns.services.webhooks:switch_off_failing", seconds=900))
-# nudges (delivery/dispatcher, services/planner, services/digests): see README "Nudges and the scheduler"
-JOBS.append(Job(id="nudges_dispatch", func="campaigns.delivery.dispatcher:dispatch_due", seconds=10,
-                seconds_setting="SCHEDULER_TICK_SECONDS", misfire_grace_seconds=60))
-JOBS.append(Job(id="nudges_recover_leases", func="campaigns.delivery.dispatcher:recover_leases", seconds=60))
-JOBS.append(Job(id="nudges_sweep", func="campaigns.services.planner:sweep", seconds=900))
-JOBS.append(Job(id="nudges_digests", func="campaigns.services.digests:build_digests", seconds=900))
-JOBS.append(Job(id="nudges_coordinator_digests", func="campaigns.services.digests:build_coordinator_digests",
-                seconds=900))
+JOBS: list[Job] = [
+    Job(id="prune_logs", func="campaigns.services.privacy:prune_logs", cron={"hour": 3}),
+    # progress and evaluation (services/progress, outcomes, webhooks)
+    Job(id="goal_snapshots", func="campaigns.services.progress:take_snapshots", cron={"hour": 0, "minute": 5},
+        misfire_grace_seconds=6 * 3600),
+    Job(id="stalled_campaigns", func="campaigns.services.progress:mark_stalled", seconds=3600),
+    Job(id="outcome_reviews", func="campaigns.services.outcomes:plan_reviews", seconds=3600),
+    Job(id="webhook_deliveries", func="campaigns.services.webhooks:plan_deliveries", seconds=30,
+        misfire_grace_seconds=60),
+    Job(id="webhook_health", func="campaigns.services.webhooks:switch_off_failing", seconds=900),
+    # nudges (delivery/dispatcher, services/planner, services/digests): see README "Nudges and the scheduler"
+    Job(id="nudges_dispatch", func="campaigns.delivery.dispatcher:dispatch_due", seconds=10,
+        seconds_setting="SCHEDULER_TICK_SECONDS", misfire_grace_seconds=60, lane="delivery"),
+    Job(id="nudges_recover_leases", func="campaigns.delivery.dispatcher:recover_leases", seconds=60),
+    Job(id="nudges_sweep", func="campaigns.services.planner:sweep", seconds=900),
+    Job(id="nudges_digests", func="campaigns.services.digests:build_digests", seconds=900),
+    Job(id="nudges_coordinator_digests", func="campaigns.services.digests:build_coordinator_digests", seconds=900),
+]

@@ -59,12 +59,19 @@ def trigger(job: Job, config) -> CronTrigger | IntervalTrigger:
     return IntervalTrigger(seconds=seconds, timezone=UTC)
 
 
+#: threads per lane (jobs.Job.lane): one sends, one does the housekeeping; each thread keeps its own allocator
+#: arena and database connection, so more threads would mostly cost memory (the scheduler's budget is 100 MB)
+LANES = {"delivery": 1, "housekeeping": 1}
+
+
 def build(app: Flask, jobs: list[Job] | None = None) -> BlockingScheduler:
     """A scheduler with every job added (not started)."""
-    scheduler = BlockingScheduler(timezone=UTC, executors={"default": ThreadPoolExecutor(max_workers=4)})
+    scheduler = BlockingScheduler(timezone=UTC, executors={lane: ThreadPoolExecutor(max_workers=threads)
+                                                           for lane, threads in LANES.items()})
     for job in JOBS if jobs is None else jobs:
         extra = {} if job.cron else {"next_run_time": datetime.now(UTC)}  # interval jobs catch up at start
         scheduler.add_job(run_job, trigger(job, app.config), args=(app, job), id=job.id, name=job.id,
+                          executor=job.lane,
                           replace_existing=True, coalesce=True, max_instances=1,
                           misfire_grace_time=job.misfire_grace_seconds, **extra)
     scheduler.add_listener(_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)

@@ -32,6 +32,33 @@ def test_every_job_is_added_under_its_stable_id_with_explicit_safety_settings(ap
     assert isinstance(tick, IntervalTrigger) and tick.interval.total_seconds() == app.config["SCHEDULER_TICK_SECONDS"]
 
 
+_held, _sent = threading.Event(), threading.Event()
+
+
+def _hold_the_housekeeping_lane(_session) -> None:
+    _held.wait(10)
+
+
+def _send(_session) -> None:
+    _sent.set()
+
+
+def test_sending_has_its_own_lane_and_never_waits_behind_housekeeping(app):
+    assert {job.id for job in JOBS if job.lane == "delivery"} == {"nudges_dispatch"}
+    here = "tests.services.test_scheduler"
+    built = scheduler.build(app, [Job(id="slow", func=f"{here}:_hold_the_housekeeping_lane", seconds=3600),
+                                  Job(id="send", func=f"{here}:_send", seconds=3600, lane="delivery")])
+    _held.clear(), _sent.clear()
+    runner = threading.Thread(target=built.start, daemon=True)
+    runner.start()
+    try:
+        assert _sent.wait(5), "a long housekeeping job held up sending"
+    finally:
+        _held.set()
+        built.shutdown(wait=True)
+        runner.join(5)
+
+
 def test_a_job_that_raises_is_logged_with_its_id_and_does_not_escape(app, caplog):
     broken = Job(id="broken", func="campaigns.no_such_module:run", seconds=60)
     with caplog.at_level(logging.ERROR, logger="campaigns.scheduler"):
