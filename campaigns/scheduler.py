@@ -10,6 +10,7 @@ Several scheduler processes may run at once: every job is idempotent and nudges 
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -104,5 +105,8 @@ def run(app: Flask, *, once: bool = False, jobs: list[Job] | None = None) -> Non
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler started with %s jobs: %s", len(scheduler.get_jobs()),
              ", ".join(j.id for j in scheduler.get_jobs()))
+    # everything built so far (app, models, templates) lives as long as the process: keep it out of the cyclic
+    # garbage collector's full passes, which otherwise walk it again and again while batches churn objects
+    gc.freeze()
     scheduler.start()
     log.info("scheduler stopped")
