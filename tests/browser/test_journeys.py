@@ -103,6 +103,11 @@ def _launch_campaign(journey, sam, org):
     expect(goals.get_by_role("progressbar", name="Letters to the health board")).to_be_visible()
     expect(goals.get_by_role("progressbar", name="Signatures on the petition")).to_be_visible()
     journey.fits(sam, "campaign-with-goals")
+    # the whole team, page by page (the campaign page shows the first dozen)
+    sam.goto(sam.url.split("#")[0].rstrip("/") + "/team")
+    journey.seen(sam, "team-page")
+    journey.fits(sam, "team-page")
+    expect(sam.get_by_role("combobox", name=re.compile("Campaign role for"))).to_have_count(1)  # the lead
 
 
 def _plan_action_with_task(journey, sam, campaign, *, seats: int, starts) -> str:
