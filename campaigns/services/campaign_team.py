@@ -47,17 +47,20 @@ def member_of(session: Session, campaign_id: int, user_id: int | None) -> Campai
     return policy.teams(session, user_id).get(campaign_id)
 
 
-#: the add form lists at most this many people: a large group must not make the campaign page slow
+#: the add form lists at most this many people (a large group is searched by name instead: `find`)
 ADDABLE_LIMIT = 200
 
 
-def addable(session: Session, campaign: Campaign, *, limit: int = ADDABLE_LIMIT) -> list[tuple[int, str]]:
-    """(user id, display name) of organisation members not yet on the team, for the add form (one query)."""
+def addable(session: Session, campaign: Campaign, *, find: str = "", limit: int | None = None) -> list[tuple[int, str]]:
+    """(user id, display name) of organisation members not yet on the team, optionally whose display name
+    contains `find`, for the add form (one query)."""
     on_team = select(CampaignMember.user_id).where(CampaignMember.campaign_id == campaign.id)
     query = (select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
-             .where(Membership.org_id == campaign.org_id, col(User.id).not_in(on_team))
-             .order_by(User.display_name, User.id).limit(limit))
-    return [(user_id, name) for user_id, name in session.exec(query)]
+             .where(Membership.org_id == campaign.org_id, col(User.id).not_in(on_team)))
+    if find.strip():
+        query = query.where(func.lower(User.display_name).contains(find.strip().lower(), autoescape=True))
+    return [(user_id, name) for user_id, name in
+            session.exec(query.order_by(User.display_name, User.id).limit(limit or ADDABLE_LIMIT))]
 
 
 def _check_role(role: str) -> str:

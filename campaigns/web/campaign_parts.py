@@ -43,8 +43,9 @@ def _press(campaign_id: int, anchor: str, act: Callable[[], object], done: str):
     return _back(campaign_id, anchor)
 
 
-def _submit(campaign, schema, use_case: Callable[..., object], form_name: str, anchor: str, done: str):
-    """Load a form on the campaign page and run its use case, or re-render the page with the messages.
+def _submit(campaign, schema, use_case: Callable[..., object], form_name: str, anchor: str, done: str,
+            page: Callable[..., object] = render_page):
+    """Load a form on the campaign page (or `page`) and run its use case, or re-render the page with the messages.
 
     The use case may return its own success message."""
     form, status = forms.load(schema), 422
@@ -59,7 +60,7 @@ def _submit(campaign, schema, use_case: Callable[..., object], form_name: str, a
         else:
             flash(said if isinstance(said, str) else done, "success")
             return _back(campaign.id, anchor)
-    return render_page(campaign, status, **{form_name: form})
+    return page(campaign, status, **{form_name: form})
 
 
 # -- community goals -------------------------------------------------------------------------------------------
@@ -164,13 +165,21 @@ def delete_personal_goal(campaign_id: int):
 @bp.get("/campaigns/<int:campaign_id>/team")
 @login_required
 def team_page(campaign_id: int):
-    """The whole team, page by page: the campaign page shows only the first few, so it stays quick."""
-    campaign, session = campaign_for(campaign_id), get_session()
+    """The whole team, page by page (the campaign page shows only the first few, so it stays quick), and for
+    coordinators the form that adds people: found by name, so anyone in a large group can be added."""
+    return render_team_page(campaign_for(campaign_id))
+
+
+def render_team_page(campaign, status: int = 200, team_form: forms.Form | None = None):
+    session, find = get_session(), request.args.get("find", "")[:80]
     page = page_of(campaign_team.team_query(campaign.id), size=50)
     can_manage = policy.allowed(session, current_user(), "campaign.manage", campaign.org_id, campaign_id=campaign.id)
+    active = campaign.stage in stages.ACTIVE
+    addable = campaign_team.addable(session, campaign, find=find) if can_manage and active else []
     return render_template("campaigns/team.html", campaign=campaign, page=page, team=page.items,
-                           team_size=page.total, can_manage=can_manage, active=campaign.stage in stages.ACTIVE,
-                           roles=campaign_team.ROLES)
+                           team_size=page.total, can_manage=can_manage, active=active, roles=campaign_team.ROLES,
+                           find=find, addable=addable, addable_limit=campaign_team.ADDABLE_LIMIT,
+                           team_form=team_form or forms.Form(values={"role": "member"})), status
 
 
 @bp.post("/campaigns/<int:campaign_id>/team")
@@ -181,7 +190,7 @@ def add_to_team(campaign_id: int):
     def add(**data):
         campaign_team.add_member(get_session(), actor=current_user(), campaign=campaign, **data)
 
-    return _submit(campaign, TeamIn(), add, "team_form", "team", _("Added to the team."))
+    return _submit(campaign, TeamIn(), add, "team_form", "team", _("Added to the team."), page=render_team_page)
 
 
 @bp.post("/campaigns/<int:campaign_id>/team/<int:member_id>/role")

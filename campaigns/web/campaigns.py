@@ -101,14 +101,13 @@ def page_context(campaign: Campaign, **form_overrides) -> dict:
         "units": goals.UNITS, "active": campaign.stage in stages.ACTIVE,
         "team": campaign_team.team(session, campaign.id, limit=campaign_team.TEAM_PREVIEW),
         "team_size": campaign_team.team_size(session, campaign.id), "my_place": mine, "roles": campaign_team.ROLES,
-        "addable": campaign_team.addable(session, campaign) if can_manage else [],
         "can_join": mine is None and campaign.stage in stages.ACTIVE and policy.has_role(member, "campaign.join"),
         "can_propose": not can_manage and campaign.stage == "collaboration",
         "personal_goal": personal_goals.mine(session, user=me, campaign=campaign),
         "client_goals": personal_goals.shared_with_me(session, worker=me, campaign=campaign)
         if policy.has_role(member, "act_for_client") else [],
         "goal_form": forms.Form(values={"kind": "measure", "unit": "letters"}),
-        "personal_form": forms.Form(), "team_form": forms.Form(values={"role": "member"}),
+        "personal_form": forms.Form(),
         "stage_form": forms.Form(),
     }
     context.update(form_overrides)

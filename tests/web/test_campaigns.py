@@ -290,6 +290,26 @@ def test_a_large_team_shows_a_preview_and_pages_through_the_rest(client, people,
     assert session.get(CampaignMember, member.id).role == "organiser"
 
 
+def test_anyone_in_a_large_group_can_be_found_by_name_and_added(client, people, login, launch, session, make_user,
+                                                                monkeypatch):
+    from campaigns.services import campaign_team
+
+    monkeypatch.setattr(campaign_team, "ADDABLE_LIMIT", 3)  # a "large" group: more members than the list shows
+    campaign = launch()
+    for name in ("Aaron One", "Aaron Two", "Aaron Three"):
+        make_user(org=people.org, display_name=name)
+    zoe = make_user(org=people.org, display_name="Zoë Zed")
+    login(people.coordinator)
+    team = f"/campaigns/{campaign.id}/team"
+    assert "Zoë Zed" not in text(client.get(team)) and "find someone else by name" in text(client.get(team))
+    found = text(client.get(f"{team}?find=zoë"))
+    assert f'value="{zoe.id}"' in found and "Aaron One" not in found
+    added = post(client, team, {"user_id": str(zoe.id), "role": "member", "back_to_page": "1"}, f"{team}?find=zoë")
+    assert added.status_code == 302 and added.headers["Location"].endswith(f"{team}?page=1")
+    assert "Zoë Zed" in text(client.get(team))
+    assert "Nobody in the group matches “nobody-like-this”" in text(client.get(f"{team}?find=nobody-like-this"))
+
+
 def test_a_personal_goal_is_set_shared_and_marked_done_privately(app, client, people, login, campaign, session,
                                                                  give_consent):
     login(people.client)
