@@ -91,6 +91,8 @@ def transaction(session: Session) -> Iterator[Session]:
 def remembered(session: Session, key: tuple, load: Callable[[], T]) -> T:
     """`load()`, read once per unit of work: what one request asks many times (the viewer's memberships, the
     unread count) costs one query. Any flush, commit or rollback forgets it all, so nothing stale follows a write."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()  # as the query would have: pending changes first (the flush forgets the cache)
     cache = session.info.setdefault(_REMEMBERED, {})
     if key not in cache:
         cache[key] = load()

@@ -68,3 +68,19 @@ def test_only_coordinators_manage_members(session, people, actor, outcome):
     else:
         with pytest.raises(outcome):
             policy.authorize(session, user, "members.manage", people.org.id)
+
+
+def test_what_a_request_remembers_about_someone_follows_every_change_it_makes(session, people, make_org):
+    """Memberships are read once per unit of work, yet a change made in it, even not yet flushed, is seen."""
+    from campaigns.domain.model import Membership
+
+    other = make_org(name="Tenants Together")
+    assert policy.membership(session, people.client, other.id) is None  # read, and remembered
+    session.add(Membership(org_id=other.id, user_id=people.client.id, role="client"))  # pending, not flushed
+    assert policy.membership(session, people.client, other.id) is not None
+    member = policy.membership(session, people.client, other.id)
+    member.role = "worker"  # a change to a remembered row is the row itself
+    assert policy.has_role(policy.membership(session, people.client, other.id), "act_for_client")
+    session.delete(member)
+    assert policy.membership(session, people.client, other.id) is None
+    session.rollback()
