@@ -59,17 +59,19 @@ def _signed_up(session: Session, event: ev.Event, key: str) -> None:
     signup = session.get(Signup, event.subject_id)
     if signup is None or signup.user_id is None:
         return
+    task = session.get(Task, signup.task_id)
+    # held for the whole handler, so the planner's lookups of the action find it in the session (whose map of
+    # loaded rows holds only what someone references) instead of reading it again each time
+    action = session.get(Action, task.action_id) if task and task.action_id else None
     target = planner.signup_target(session, signup)
-    _notice(session, key, target, {signup.user_id}, anchor=target.anchors["signup"],
-            extra=_starts(session, session.get(Task, signup.task_id)))
+    _notice(session, key, target, {signup.user_id}, anchor=target.anchors["signup"], extra=_starts(task, action))
     _plan_for_person(session, signup)
-    _capacity_alert(session, session.get(Task, signup.task_id))
+    _capacity_alert(session, task)
 
 
-def _starts(session: Session, task: Task | None) -> dict:
+def _starts(task: Task | None, action: Action | None) -> dict:
     """When the place begins (the task's own time, else its action's): what a confirmation should name, not
     the moment of signing up or of the promotion."""
-    action = session.get(Action, task.action_id) if task and task.action_id else None
     moment = (task.starts_at if task else None) or (action.starts_at if action else None)
     return {"starts": moment.isoformat()} if moment else {}
 

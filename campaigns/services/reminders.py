@@ -13,7 +13,7 @@ from datetime import time
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from campaigns.db import transaction
+from campaigns.db import remembered, transaction
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Campaign, Nudge, ReminderRule, User
 from campaigns.services import audit
@@ -22,9 +22,13 @@ from campaigns.services.nudges import SWITCHED_OFF
 
 
 def effective_rules(session: Session, campaign_id: int, *, include_disabled: bool = False) -> list[rn.RuleDef]:
-    """The campaign's rules as the planner uses them: built-ins (as changed) then its own rules."""
-    rows = list(session.exec(select(ReminderRule).where(ReminderRule.campaign_id == campaign_id)
-                             .order_by(col(ReminderRule.id))))
+    """The campaign's rules as the planner uses them: built-ins (as changed) then its own rules. Read once per
+    unit of work: a sign-up plans several targets of one campaign in one transaction."""
+    def load():
+        return tuple(session.exec(select(ReminderRule).where(ReminderRule.campaign_id == campaign_id)
+                                  .order_by(col(ReminderRule.id))))
+
+    rows = remembered(session, ("reminder rules", campaign_id), load)
     overrides = {row.builtin: row for row in rows if row.builtin}
     rules = []
     for default in rn.BUILTIN_RULES:
