@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from campaigns import clock
-from campaigns.db import transaction
+from campaigns.db import remembered, transaction
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Goal, Nudge, Signup, Task
 from campaigns.services.audiences import audience, coordinators, has_free_places  # noqa: F401 (used by others)
@@ -220,7 +220,8 @@ def skip_stale(session: Session, target: Target) -> int:
 
 
 def _campaign_closed(session: Session, campaign_id: int) -> bool:
-    stage = session.exec(select(Campaign.stage).where(Campaign.id == campaign_id)).first()
+    stage = remembered(session, ("campaign stage", campaign_id),  # a sign-up asks for each target it plans
+                       lambda: session.exec(select(Campaign.stage).where(Campaign.id == campaign_id)).first())
     return stage is None or stage in CLOSED_STAGES
 
 
