@@ -12,6 +12,7 @@ from tests.bench.routes import Routes
 @dataclass
 class ReadResults:
     hello: load.Figures
+    floor: load.Figures  #: hello-world after six bare statements (see hello.py)
     app: dict[str, load.Figures]  #: by key: "dashboard", "page", "api"
     worker_rss_mb: float
     workers: int
@@ -22,6 +23,7 @@ def run(database_url: str, facts: Facts, routes: Routes, *, seconds: float, conn
     env = servers.app_env(database_url)
     with servers.gunicorn("tests.bench.hello:app", env=env, workers=workers, ready_path="/", name="hello") as s:
         hello = load.run("hello world", s.url + "/", seconds=seconds, connections=connections)
+        floor = load.run("six bare statements", s.url + "/floor", seconds=seconds, connections=connections)
     with servers.gunicorn("wsgi:app", env=env, workers=workers, name="web") as s:
         cookie = {"Cookie": servers.login_cookie(s.port, facts.coordinator_email, facts.password)}
         bearer = {"Authorization": f"Bearer {facts.api_token}"}
@@ -36,7 +38,7 @@ def run(database_url: str, facts: Facts, routes: Routes, *, seconds: float, conn
                 app[key] = load.run(name, s.url + path, seconds=seconds, connections=connections, headers=headers)
         rss = max((servers.rss_mb(pid) for pid in s.workers()), default=0.0)
         count = len(s.workers())
-    return ReadResults(hello, app, rss, count)
+    return ReadResults(hello, floor, app, rss, count)
 
 
 def _check(port: int, path: str, headers: dict) -> None:
