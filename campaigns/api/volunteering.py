@@ -28,7 +28,7 @@ from campaigns.api.volunteering_schemas import (
 )
 from campaigns.db import get_session
 from campaigns.domain.model import Action, Signup, Task, User
-from campaigns.services import attendance, policy, volunteering
+from campaigns.services import actions, attendance, policy, signups, volunteering
 from campaigns.services import tasks as task_service
 from campaigns.services import volunteering_queries as queries
 
@@ -74,7 +74,7 @@ class CampaignActions(MethodView):
     @blp.response(201, ActionOut)
     def post(self, data, campaign_id: int):
         """Plan an action (coordinators). Times are wall-clock in the action's time zone."""
-        return _action(volunteering.plan_action(get_session(), campaign_id=campaign_id, user=caller(), **data))
+        return _action(actions.plan_action(get_session(), campaign_id=campaign_id, user=caller(), **data))
 
 
 @blp.route("/actions/<int:action_id>")
@@ -90,7 +90,7 @@ class ActionItem(MethodView):
     @blp.response(200, ActionOut)
     def patch(self, data, action_id: int):
         """Change an action's details, place or notes (coordinators). To move it, use reschedule."""
-        return _action(volunteering.edit_action(get_session(), action_id=action_id, user=caller(), **data))
+        return _action(actions.edit_action(get_session(), action_id=action_id, user=caller(), **data))
 
 
 @blp.route("/actions/<int:action_id>/reschedule")
@@ -100,7 +100,7 @@ class Reschedule(MethodView):
     @blp.response(200, ActionOut)
     def post(self, data, action_id: int):
         """Move an action to a new time (coordinators); its shifts move with it and volunteers are told."""
-        return _action(volunteering.reschedule_action(get_session(), action_id=action_id, user=caller(), **data))
+        return _action(actions.reschedule_action(get_session(), action_id=action_id, user=caller(), **data))
 
 
 @blp.route("/actions/<int:action_id>/cancel")
@@ -109,7 +109,7 @@ class CancelAction(MethodView):
     @blp.response(200, ActionOut)
     def post(self, action_id: int):
         """Call an action off (coordinators). Calling it off again changes nothing."""
-        return _action(volunteering.cancel_action(get_session(), action_id=action_id, user=caller()))
+        return _action(actions.cancel_action(get_session(), action_id=action_id, user=caller()))
 
 
 @blp.route("/actions/<int:action_id>/tasks")
@@ -190,7 +190,7 @@ class TaskSignups(MethodView):
         volunteer_id = data.get("on_behalf_of") or user.id
         before = queries.my_signups_for(session, session.get(User, volunteer_id), [task_id]).get(task_id)
         was_active = before is not None and before.status != "cancelled"
-        signup = volunteering.sign_up(session, task_id=task_id, user=user, on_behalf_of=data.get("on_behalf_of"))
+        signup = signups.sign_up(session, task_id=task_id, user=user, on_behalf_of=data.get("on_behalf_of"))
         return _signup(signup), 200 if was_active else 201
 
 
@@ -204,7 +204,7 @@ class CancelSignup(MethodView):
     @blp.response(200, SignupOut)
     def post(self, signup_id: int):
         """Step back from a task (you, your consenting worker, or a coordinator). No penalty; safe to repeat."""
-        return _signup(volunteering.cancel(get_session(), signup_id=signup_id, user=caller()))
+        return _signup(signups.cancel(get_session(), signup_id=signup_id, user=caller()))
 
 
 @blp.route("/signups/<int:signup_id>/attendance")
@@ -224,8 +224,8 @@ class CheckIn(MethodView):
     @blp.response(200, CheckInOut)
     def post(self, data, action_id: int):
         """Check yourself in with the code shown at the action. Wrong codes are throttled."""
-        signups = attendance.check_in(get_session(), action_id=action_id, user=caller(), code=data["code"])
-        return {"action_id": action_id, "checked_in": len(signups)}
+        checked = attendance.check_in(get_session(), action_id=action_id, user=caller(), code=data["code"])
+        return {"action_id": action_id, "checked_in": len(checked)}
 
 
 @blp.route("/actions/<int:action_id>/messages")

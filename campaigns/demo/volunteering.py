@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from campaigns import clock
 from campaigns.domain.model import Campaign, Goal
-from campaigns.services import attendance, consents, contributions, volunteering
+from campaigns.services import actions, attendance, consents, contributions, signups
 from campaigns.services import tasks as task_service
 
 
@@ -61,12 +61,12 @@ def build(world) -> None:
     campaign = _campaign(world)
     goals = _goals(world, campaign)
     zone = campaign.timezone
-    plan = lambda **kw: volunteering.plan_action(session, campaign_id=campaign.id, user=coordinator,  # noqa: E731
-                                                 timezone=zone, **kw)
+    plan = lambda **kw: actions.plan_action(session, campaign_id=campaign.id, user=coordinator,  # noqa: E731
+                                            timezone=zone, **kw)
     task = lambda action, **kw: task_service.add_task(session, user=coordinator,  # noqa: E731
                                                       action_id=action.id if action else None,
                                                       campaign_id=None if action else campaign.id, **kw)
-    join = lambda t, nick: volunteering.sign_up(session, task_id=t.id, user=people[nick])  # noqa: E731
+    join = lambda t, nick: signups.sign_up(session, task_id=t.id, user=people[nick])  # noqa: E731
 
     # a past town hall, planned and filled while it was still ahead, then attended
     with clock.frozen(clock.now() - timedelta(days=21)):
@@ -105,7 +105,7 @@ def build(world) -> None:
                      org_id=world.org.id) is None:
         consents.give(session, client=people["client"], worker_id=people["worker"].id, org_id=world.org.id,
                       scope="sign_up")
-    volunteering.sign_up(session, task_id=writers.id, user=people["worker"], on_behalf_of=people["client"].id)
+    signups.sign_up(session, task_id=writers.id, user=people["worker"], on_behalf_of=people["client"].id)
 
     _contributions(world, campaign, goals, town_hall)
     attendance.message_volunteers(

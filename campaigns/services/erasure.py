@@ -103,10 +103,10 @@ def _refuse_if_last_coordinator(session: Session, user: User) -> None:
 
 def _release_places(session: Session, user: User) -> None:
     """Give up places in actions still ahead, so the next person waiting is promoted (as if they cancelled)."""
-    from campaigns.services import notification_settings, volunteering
+    from campaigns.services import notification_settings, signups
 
     for signup in notification_settings.upcoming_signups(session, user):
-        volunteering.cancel(session, signup_id=signup.id, user=user)
+        signups.cancel(session, signup_id=signup.id, user=user)
 
 
 def _concerns(session: Session, user_id: int, *, delete_them: bool) -> None:

@@ -69,10 +69,10 @@ def step_back(session: Session, user: User, *, until: datetime, release_shifts: 
     update(session, user, pause_until=until)
     freed = 0
     if release_shifts:
-        from campaigns.services import volunteering  # written by the volunteering feature
+        from campaigns.services import signups  # written by the volunteering feature
 
         for signup in upcoming_signups(session, user, before=until):
-            volunteering.cancel(session, signup_id=signup.id, user=user)
+            signups.cancel(session, signup_id=signup.id, user=user)
             freed += 1
     with transaction(session):
         audit.log(session, "stepped_back", actor_id=user.id, until=until.isoformat(), released=freed)

@@ -92,9 +92,9 @@ def confirm(session: Session, ticket: Ticket) -> bool:
 
 def cancel(session: Session, ticket: Ticket) -> bool:
     """Give up the person's places (and waiting-list spots) for the action. True if anything was cancelled."""
-    from campaigns.services import volunteering  # written by the volunteering feature
+    from campaigns.services import signups  # written by the volunteering feature
 
     live = [s for s in ticket.signups if s.status != "cancelled"]
     for signup in live:
-        volunteering.cancel(session, signup_id=signup.id, user=ticket.user)
+        signups.cancel(session, signup_id=signup.id, user=ticket.user)
     return bool(live)

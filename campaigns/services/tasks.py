@@ -1,6 +1,6 @@
 """Tasks: roles and shifts in an action, or standalone tasks with a deadline, and their capacity.
 
-Capacity changes run under the task's row lock like sign-ups (see services/volunteering), so raising it promotes
+Capacity changes run under the task's row lock like sign-ups (see services/signups), so raising it promotes
 from the waitlist in order and lowering it below the confirmed count is refused.
 """
 
@@ -18,17 +18,10 @@ from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Campaign, Goal, Task, User
 from campaigns.services import messagebus, policy
+from campaigns.services.actions import touch, utc_window
 from campaigns.services.errors import Conflict, Invalid
-from campaigns.services.volunteering import (
-    action_for,
-    check,
-    closed_reason,
-    locked,
-    promote_waitlist,
-    task_for,
-    touch,
-    utc_window,
-)
+from campaigns.services.signups import closed_reason, promote_waitlist
+from campaigns.services.volunteering import action_for, check, locked, task_for
 
 
 def _clean_skills(skills: Any) -> list[str]:

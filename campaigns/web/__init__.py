@@ -13,6 +13,11 @@ BLUEPRINTS = (
 )
 
 
+#: modules that add pages to another feature's blueprint (so its endpoint names stay), by that feature; each is
+#: imported before the blueprint is registered, since a registered blueprint takes no more routes
+PAGES_ON = {"volunteering": ("signups",)}
+
+
 #: the pages the scheduler's messages link to: its app has their URL rules (delivery/messages.py builds links
 #: from them, and leaves out a link whose page is missing), and none of the other pages
 LINKED_FROM_MESSAGES = ("meta", "campaigns", "volunteering", "nudges")
@@ -23,4 +28,7 @@ def init_app(app: Flask, blueprints: tuple[str, ...] = BLUEPRINTS) -> None:
 
     context.init_app(app)
     for name in blueprints:
-        app.register_blueprint(importlib.import_module(f"campaigns.web.{name}").bp)
+        module = importlib.import_module(f"campaigns.web.{name}")
+        for more in PAGES_ON.get(name, ()):
+            importlib.import_module(f"campaigns.web.{more}")
+        app.register_blueprint(module.bp)

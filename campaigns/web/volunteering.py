@@ -1,5 +1,6 @@
-"""Action and task pages: plan, edit and move actions, add tasks, sign up and step back, sign a client up,
-and "My tasks". Rosters and messages are in web/rosters.py; contributions in web/contributions.py."""
+"""Action and task pages: plan, edit and move actions, and add tasks. Signing up, stepping back, signing a client
+up and "My tasks" are in web/signups.py, on this same blueprint; rosters and messages are in web/rosters.py;
+contributions in web/contributions.py."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import clock
-from campaigns.api.volunteering_schemas import ActionDetailsIn, ActionIn, RescheduleIn, SignupIn, TaskDetailsIn, TaskIn
+from campaigns.api.volunteering_schemas import ActionDetailsIn, ActionIn, RescheduleIn, TaskDetailsIn, TaskIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_volunteering as rules
-from campaigns.domain.model import Action, Campaign, Signup, Task
-from campaigns.services import consents, policy, volunteering
+from campaigns.domain.model import Action, Campaign, Task
+from campaigns.services import actions, policy, volunteering
 from campaigns.services import tasks as task_service
 from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError
@@ -117,8 +118,8 @@ def plan_action(campaign_id: int):
         form = forms.load(ActionIn())
         if form.ok:
             try:
-                action = volunteering.plan_action(get_session(), campaign_id=campaign.id, user=current_user(),
-                                                  **form.data)
+                action = actions.plan_action(get_session(), campaign_id=campaign.id, user=current_user(),
+                                             **form.data)
             except DomainError as error:
                 form.fail(error)
             else:
@@ -145,7 +146,7 @@ def edit_action(action_id: int):
         form = forms.load(ActionDetailsIn())
         if form.ok:
             try:
-                volunteering.edit_action(session, action_id=action.id, user=current_user(), **form.data)
+                actions.edit_action(session, action_id=action.id, user=current_user(), **form.data)
             except DomainError as error:
                 form.fail(error)
             else:
@@ -163,7 +164,7 @@ def move_action(action_id: int):
     form = forms.load(RescheduleIn())
     if form.ok:
         try:
-            volunteering.reschedule_action(session, action_id=action.id, user=current_user(), **form.data)
+            actions.reschedule_action(session, action_id=action.id, user=current_user(), **form.data)
         except DomainError as error:
             form.fail(error)
         else:
@@ -176,7 +177,7 @@ def move_action(action_id: int):
 @bp.post("/actions/<int:action_id>/cancel")
 @login_required
 def cancel_action(action_id: int):
-    volunteering.cancel_action(get_session(), action_id=action_id, user=current_user())
+    actions.cancel_action(get_session(), action_id=action_id, user=current_user())
     flash(_("The action is called off. Everyone signed up will be told."), "success")
     return redirect(url_for("volunteering.action_page", action_id=action_id))
 
@@ -234,71 +235,3 @@ def edit_task(task_id: int):
                 return redirect(task_home(task))
     action = session.get(Action, task.action_id) if task.action_id else None
     return _task_form_page(session.get(Campaign, task.campaign_id), form, action=action, task=task)
-
-
-# -- signing up -----------------------------------------------------------------------------------------------
-def _signed_up_message(signup: Signup, task: Task, *, for_name: str | None = None) -> None:
-    if signup.status == "confirmed":
-        text = (_("%(name)s is signed up for “%(task)s”.", name=for_name, task=task.title) if for_name
-                else _("You're signed up for “%(task)s”. Thank you!", task=task.title))
-    else:
-        place = queries.waitlist_position(get_session(), signup)
-        text = _("“%(task)s” is full, so %(who)s on the waitlist, number %(n)s. A freed seat is given "
-                 "automatically, in order.", task=task.title, n=place,
-                 who=_("%(name)s is", name=for_name) if for_name else _("you're"))
-    flash(text, "success")
-
-
-@bp.post("/tasks/<int:task_id>/sign-up")
-@login_required
-def sign_up(task_id: int):
-    signup = volunteering.sign_up(get_session(), task_id=task_id, user=current_user())
-    task = get_session().get(Task, task_id)
-    _signed_up_message(signup, task)
-    return redirect(task_home(task))
-
-
-@bp.post("/signups/<int:signup_id>/cancel")
-@login_required
-def cancel_signup(signup_id: int):
-    signup = volunteering.cancel(get_session(), signup_id=signup_id, user=current_user())
-    flash(_("You've stepped back from this task — thank you for letting us know."), "success")
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(task_home(get_session().get(Task, signup.task_id)))
-
-
-@bp.route("/tasks/<int:task_id>/sign-up-client", methods=["GET", "POST"])
-@login_required
-def sign_up_client(task_id: int):
-    """Workers: sign up a client who gave them a live sign-up consent."""
-    session, me = get_session(), current_user()
-    task = volunteering.task_for(session, me, task_id)
-    policy.authorize(session, me, "act_for_client", task.org_id)
-    clients = consents.clients_of(session, me, task.org_id, scope="sign_up")
-    form = forms.Form()
-    if request.method == "POST":
-        form = forms.load(SignupIn())
-        if form.ok and form.data.get("on_behalf_of"):
-            try:
-                signup = volunteering.sign_up(session, task_id=task.id, user=me,
-                                              on_behalf_of=form.data["on_behalf_of"])
-            except DomainError as error:
-                form.fail(error)
-            else:
-                client = next((c for c in clients if c.id == signup.user_id), None)
-                _signed_up_message(signup, task, for_name=client.display_name if client else "")
-                return redirect(task_home(task))
-        elif form.ok:
-            form.errors["on_behalf_of"] = [_("Choose the person you're signing up.")]
-    return render_template("volunteering/sign_up_client.html", task=task, clients=clients,
-                           form=form), 422 if form.errors else 200
-
-
-@bp.get("/my/tasks")
-@login_required
-def my_tasks():
-    me = current_user()
-    return render_template("volunteering/my_tasks.html", mine=queries.my_tasks(get_session(), me),
-                           has_feed=me.calendar_token_hash is not None)

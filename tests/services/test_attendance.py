@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from campaigns import clock
 from campaigns.domain.model import EventRecord, Nudge, ReadAccess
-from campaigns.services import attendance, volunteering
+from campaigns.services import attendance, signups
 from campaigns.services.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts
 
 
@@ -17,8 +17,8 @@ def happening(session, people, make_action, make_task):
     start = clock.now() + timedelta(minutes=30)
     action = make_action(starts_at=start, ends_at=start + timedelta(hours=2), checkin_code="K7M2QX")
     task = make_task(action_id=action.id, capacity=1)
-    mine = volunteering.sign_up(session, task_id=task.id, user=people.client)
-    theirs = volunteering.sign_up(session, task_id=task.id, user=people.other_client)
+    mine = signups.sign_up(session, task_id=task.id, user=people.client)
+    theirs = signups.sign_up(session, task_id=task.id, user=people.other_client)
     return action, task, mine, theirs
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import icalendar
 import pytest
 
-from campaigns.services import calendar, tasks, volunteering
+from campaigns.services import actions, calendar, signups, tasks
 
 HOST = "campaigns.example.org"
 
@@ -21,7 +21,7 @@ def parsed(data: bytes) -> list[icalendar.Component]:
 
 @pytest.fixture
 def private_action(session, people, campaign):
-    action = volunteering.plan_action(
+    action = actions.plan_action(
         session, campaign_id=campaign.id, user=people.coordinator, kind="meeting_decision_maker",
         title="Meet the housing chair", starts_at=datetime(2031, 6, 3, 10, 0), ends_at=datetime(2031, 6, 3, 11, 0),
         timezone="Europe/Berlin", address="Room 4, City Hall", address_public=False,
@@ -34,8 +34,8 @@ def test_a_moved_action_keeps_its_uid_with_a_higher_sequence_and_its_time_zone(s
                                                                               private_action):
     action, _ = private_action
     [before] = parsed(calendar.campaign_feed(session, campaign, viewer=people.coordinator, host=HOST, link=link))
-    volunteering.reschedule_action(session, action_id=action.id, user=people.coordinator,
-                                   starts_at=datetime(2031, 6, 4, 10, 0), ends_at=datetime(2031, 6, 4, 11, 30))
+    actions.reschedule_action(session, action_id=action.id, user=people.coordinator,
+                              starts_at=datetime(2031, 6, 4, 10, 0), ends_at=datetime(2031, 6, 4, 11, 30))
     [after] = parsed(calendar.campaign_feed(session, campaign, viewer=people.coordinator, host=HOST, link=link))
     assert str(before["UID"]) == str(after["UID"]) == f"action-{action.id}@{HOST}"
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
@@ -46,7 +46,7 @@ def test_a_moved_action_keeps_its_uid_with_a_higher_sequence_and_its_time_zone(s
 
 def test_a_cancelled_action_stays_in_the_feed_as_cancelled(session, people, campaign, private_action):
     action, _ = private_action
-    volunteering.cancel_action(session, action_id=action.id, user=people.coordinator)
+    actions.cancel_action(session, action_id=action.id, user=people.coordinator)
     [event] = parsed(calendar.campaign_feed(session, campaign, viewer=people.client, host=HOST, link=link))
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
 
@@ -59,7 +59,7 @@ def test_a_private_address_is_only_in_feeds_of_confirmed_volunteers_and_coordina
         assert "LOCATION" not in event and "City Hall" not in event.to_ical().decode()
     [event] = parsed(calendar.campaign_feed(session, campaign, viewer=people.coordinator, host=HOST, link=link))
     assert str(event["LOCATION"]) == "Room 4, City Hall"
-    volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signups.sign_up(session, task_id=task.id, user=people.client)
     [event] = parsed(calendar.action_calendar(session, action, viewer=people.client, host=HOST, link=link))
     assert str(event["LOCATION"]) == "Room 4, City Hall"
 
@@ -67,9 +67,9 @@ def test_a_private_address_is_only_in_feeds_of_confirmed_volunteers_and_coordina
 def test_the_personal_feed_holds_confirmed_tasks_only(session, people, campaign, private_action, make_task):
     action, task = private_action
     full = make_task(action_id=None, deadline=datetime.now().astimezone() + timedelta(days=5), capacity=1)
-    volunteering.sign_up(session, task_id=task.id, user=people.client)
-    volunteering.sign_up(session, task_id=full.id, user=people.other_client)
-    volunteering.sign_up(session, task_id=full.id, user=people.client)  # waitlisted: not in the calendar
+    signups.sign_up(session, task_id=task.id, user=people.client)
+    signups.sign_up(session, task_id=full.id, user=people.other_client)
+    signups.sign_up(session, task_id=full.id, user=people.client)  # waitlisted: not in the calendar
     components = parsed(calendar.personal_feed(session, people.client, host=HOST, link=link))
     assert [(c.name, str(c["UID"])) for c in components] == [("VEVENT", f"action-{action.id}@{HOST}")]
     assert "Speaker" in str(components[0]["DESCRIPTION"])

@@ -65,12 +65,12 @@ def test_a_switched_off_channel_and_kind_are_respected(session, people):
 
 
 def test_stepping_back_pauses_nudges_and_can_release_upcoming_places(session, people, shift, monkeypatch):
-    from campaigns.services import volunteering
+    from campaigns.services import signups
 
     action, task = shift
     signup = sign_up(session, task, people.client)
     released = []
-    monkeypatch.setattr(volunteering, "cancel", lambda session, *, signup_id, user: released.append(signup_id),
+    monkeypatch.setattr(signups, "cancel", lambda session, *, signup_id, user: released.append(signup_id),
                         raising=False)
     freed = notification_settings.step_back(session, people.client, until=NOON + timedelta(days=30),
                                             release_shifts=True)
@@ -223,12 +223,12 @@ def test_a_confirm_link_cannot_cancel_and_expires_when_the_action_starts(session
 
 
 def test_cancelling_from_the_reminder_uses_the_volunteering_cancel(session, people, shift, monkeypatch):
-    from campaigns.services import volunteering
+    from campaigns.services import signups
 
     action, task = shift
     signup = sign_up(session, task, people.client)
     calls = []
-    monkeypatch.setattr(volunteering, "cancel", lambda session, *, signup_id, user: calls.append((signup_id, user.id)),
+    monkeypatch.setattr(signups, "cancel", lambda session, *, signup_id, user: calls.append((signup_id, user.id)),
                         raising=False)
     _confirm, cancel = _links(session, people.client, action)
     assert oneclick.cancel(session, oneclick.read(session, cancel, "cancel")) is True

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from campaigns import clock
 from campaigns.domain.model import Action, EventRecord, Signup, Task
-from campaigns.services import consents, tasks, volunteering
+from campaigns.services import actions, consents, signups, tasks
 from campaigns.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 NEXT_MONTH = (datetime.now(UTC) + timedelta(days=30)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -34,7 +34,7 @@ def plan(session, people, campaign, **overrides):
               "starts_at": local(), "ends_at": local(hour=20), "timezone": "Europe/London",
               "address": "Community Centre, 1 High Street"}
     fields.update(overrides)
-    return volunteering.plan_action(session, **fields)
+    return actions.plan_action(session, **fields)
 
 
 @pytest.fixture
@@ -84,8 +84,8 @@ def test_moving_an_action_bumps_its_sequence_moves_its_shifts_and_records_both_t
     shift = tasks.add_task(session, user=people.coordinator, action_id=action.id, title="Greeter",
                                   capacity=3, starts_at=local(hour=17), ends_at=local(hour=18))
     old_start, old_sequence = action.starts_at, action.sequence
-    moved = volunteering.reschedule_action(session, action_id=action.id, user=people.coordinator,
-                                           starts_at=local(days=31), ends_at=local(days=31, hour=20))
+    moved = actions.reschedule_action(session, action_id=action.id, user=people.coordinator,
+                                      starts_at=local(days=31), ends_at=local(days=31, hour=20))
     assert moved.starts_at == old_start + timedelta(days=1) and moved.sequence == old_sequence + 1
     session.refresh(shift)
     assert shift.starts_at == old_start + timedelta(days=1) - timedelta(hours=1)
@@ -95,28 +95,28 @@ def test_moving_an_action_bumps_its_sequence_moves_its_shifts_and_records_both_t
 
 def test_moving_an_action_to_the_same_time_changes_nothing(session, people, campaign):
     action = plan(session, people, campaign)
-    volunteering.reschedule_action(session, action_id=action.id, user=people.coordinator,
-                                   starts_at=local(), ends_at=local(hour=20))
+    actions.reschedule_action(session, action_id=action.id, user=people.coordinator,
+                              starts_at=local(), ends_at=local(hour=20))
     assert action.sequence == 0 and events(session, "ActionRescheduled") == []
 
 
 def test_cancelling_an_action_is_recorded_once_and_it_cannot_then_be_moved(session, people, campaign):
     action = plan(session, people, campaign)
     for _ in range(2):
-        volunteering.cancel_action(session, action_id=action.id, user=people.coordinator)
+        actions.cancel_action(session, action_id=action.id, user=people.coordinator)
     assert action.status == "cancelled" and action.sequence == 1
     assert len(events(session, "ActionCancelled")) == 1
     with pytest.raises(Conflict):
-        volunteering.reschedule_action(session, action_id=action.id, user=people.coordinator,
-                                       starts_at=local(days=40), ends_at=local(days=40, hour=20))
+        actions.reschedule_action(session, action_id=action.id, user=people.coordinator,
+                                  starts_at=local(days=40), ends_at=local(days=40, hour=20))
 
 
 def test_editing_an_action_bumps_its_sequence_only_when_something_changes(session, people, campaign):
     action = plan(session, people, campaign)
-    volunteering.edit_action(session, action_id=action.id, user=people.coordinator, title="Town hall")
+    actions.edit_action(session, action_id=action.id, user=people.coordinator, title="Town hall")
     assert action.sequence == 0
-    volunteering.edit_action(session, action_id=action.id, user=people.coordinator, address_public=False,
-                             interpreter_languages=["Polish", "Arabic"])
+    actions.edit_action(session, action_id=action.id, user=people.coordinator, address_public=False,
+                        interpreter_languages=["Polish", "Arabic"])
     assert action.sequence == 1 and action.address_public is False
 
 
@@ -152,7 +152,7 @@ def test_a_standalone_task_needs_a_future_deadline_and_a_goal_of_its_own_campaig
 def test_another_organisations_task_is_not_found(session, people, seats):
     task = seats()
     with pytest.raises(NotFound):
-        volunteering.sign_up(session, task_id=task.id, user=people.outsider)
+        signups.sign_up(session, task_id=task.id, user=people.outsider)
     with pytest.raises(NotFound):
         tasks.change_capacity(session, task_id=task.id, user=people.outsider, capacity=5)
 
@@ -160,8 +160,8 @@ def test_another_organisations_task_is_not_found(session, people, seats):
 # -- sign-ups ---------------------------------------------------------------------------------------------------
 def test_the_last_seat_confirms_and_the_next_person_is_waitlisted(session, people, seats, make_user):
     task = seats(capacity=1)
-    first = volunteering.sign_up(session, task_id=task.id, user=people.client)
-    second = volunteering.sign_up(session, task_id=task.id, user=people.other_client)
+    first = signups.sign_up(session, task_id=task.id, user=people.client)
+    second = signups.sign_up(session, task_id=task.id, user=people.other_client)
     assert (first.status, second.status) == ("confirmed", "waitlisted")
     session.refresh(task)
     assert task.taken == 1
@@ -171,8 +171,8 @@ def test_the_last_seat_confirms_and_the_next_person_is_waitlisted(session, peopl
 
 def test_signing_up_twice_returns_the_same_sign_up(session, people, seats):
     task = seats()
-    first = volunteering.sign_up(session, task_id=task.id, user=people.client)
-    again = volunteering.sign_up(session, task_id=task.id, user=people.client)
+    first = signups.sign_up(session, task_id=task.id, user=people.client)
+    again = signups.sign_up(session, task_id=task.id, user=people.client)
     assert again.id == first.id and count(session, Signup) == 1
     session.refresh(task)
     assert task.taken == 1 and len(events(session, "SignupConfirmed")) == 1
@@ -180,9 +180,9 @@ def test_signing_up_twice_returns_the_same_sign_up(session, people, seats):
 
 def test_cancelling_promotes_the_first_waitlisted_volunteer(session, people, seats, make_user):
     task = seats(capacity=1)
-    holder = volunteering.sign_up(session, task_id=task.id, user=people.client)
-    waiting = [volunteering.sign_up(session, task_id=task.id, user=make_user(org=people.org)) for _ in range(3)]
-    volunteering.cancel(session, signup_id=holder.id, user=people.client)
+    holder = signups.sign_up(session, task_id=task.id, user=people.client)
+    waiting = [signups.sign_up(session, task_id=task.id, user=make_user(org=people.org)) for _ in range(3)]
+    signups.cancel(session, signup_id=holder.id, user=people.client)
     statuses = {s.id: s.status for s in session.exec(select(Signup).execution_options(populate_existing=True))}
     assert statuses == {holder.id: "cancelled", waiting[0].id: "confirmed", waiting[1].id: "waitlisted",
                         waiting[2].id: "waitlisted"}
@@ -194,33 +194,33 @@ def test_cancelling_promotes_the_first_waitlisted_volunteer(session, people, sea
 
 def test_cancelling_is_idempotent_and_signing_up_again_reactivates_the_row(session, people, seats):
     task = seats(capacity=1)
-    signup = volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signup = signups.sign_up(session, task_id=task.id, user=people.client)
     for _ in range(2):
-        volunteering.cancel(session, signup_id=signup.id, user=people.client)
+        signups.cancel(session, signup_id=signup.id, user=people.client)
     assert len(events(session, "SignupCancelled")) == 1
-    again = volunteering.sign_up(session, task_id=task.id, user=people.client)
+    again = signups.sign_up(session, task_id=task.id, user=people.client)
     assert again.id == signup.id and again.status == "confirmed" and again.cancelled_at is None
 
 
 def test_only_the_volunteer_their_consenting_worker_or_a_coordinator_can_cancel(session, people, seats):
     task = seats(capacity=3)
-    signups = [volunteering.sign_up(session, task_id=task.id, user=people.client) for _ in range(1)]
+    held = [signups.sign_up(session, task_id=task.id, user=people.client) for _ in range(1)]
     for stranger in (people.other_client, people.worker, people.outsider):
         with pytest.raises(NotFound):
-            volunteering.cancel(session, signup_id=signups[0].id, user=stranger)
+            signups.cancel(session, signup_id=held[0].id, user=stranger)
     consents.give(session, client=people.client, worker_id=people.worker.id, org_id=people.org.id, scope="sign_up")
-    assert volunteering.cancel(session, signup_id=signups[0].id, user=people.worker).status == "cancelled"
-    other = volunteering.sign_up(session, task_id=task.id, user=people.other_client)
-    assert volunteering.cancel(session, signup_id=other.id, user=people.coordinator).status == "cancelled"
+    assert signups.cancel(session, signup_id=held[0].id, user=people.worker).status == "cancelled"
+    other = signups.sign_up(session, task_id=task.id, user=people.other_client)
+    assert signups.cancel(session, signup_id=other.id, user=people.coordinator).status == "cancelled"
 
 
 def test_a_worker_signs_a_client_up_only_under_a_live_sign_up_consent(session, people, seats):
     task = seats()
     with pytest.raises(Forbidden, match="consent"):
-        volunteering.sign_up(session, task_id=task.id, user=people.worker, on_behalf_of=people.client.id)
+        signups.sign_up(session, task_id=task.id, user=people.worker, on_behalf_of=people.client.id)
     assert count(session, Signup) == 0
     consents.give(session, client=people.client, worker_id=people.worker.id, org_id=people.org.id, scope="sign_up")
-    signup = volunteering.sign_up(session, task_id=task.id, user=people.worker, on_behalf_of=people.client.id)
+    signup = signups.sign_up(session, task_id=task.id, user=people.worker, on_behalf_of=people.client.id)
     assert signup.user_id == people.client.id and signup.on_behalf_by_id == people.worker.id
 
 
@@ -235,7 +235,7 @@ def test_sign_ups_to_a_cancelled_or_past_action_or_a_passed_deadline_are_refused
                              status="cancelled" if closed == "cancelled" else "planned")
         task = make_task(action_id=action.id, capacity=3)
     with pytest.raises(Conflict):
-        volunteering.sign_up(session, task_id=task.id, user=people.client)
+        signups.sign_up(session, task_id=task.id, user=people.client)
     session.refresh(task)
     assert count(session, Signup) == 0 and task.taken == 0 and count(session, EventRecord) == 0
 
@@ -243,7 +243,7 @@ def test_sign_ups_to_a_cancelled_or_past_action_or_a_passed_deadline_are_refused
 def test_lowering_capacity_below_the_confirmed_count_is_refused_clearly(session, people, seats, make_user):
     task = seats(capacity=3)
     for _ in range(3):
-        volunteering.sign_up(session, task_id=task.id, user=make_user(org=people.org))
+        signups.sign_up(session, task_id=task.id, user=make_user(org=people.org))
     with pytest.raises(Invalid, match="3 people are already confirmed") as refused:
         tasks.change_capacity(session, task_id=task.id, user=people.coordinator, capacity=2)
     assert "capacity" in refused.value.errors
@@ -253,8 +253,8 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused_clearly(session,
 
 def test_raising_capacity_promotes_from_the_waitlist_in_order(session, people, seats, make_user):
     task = seats(capacity=1)
-    volunteering.sign_up(session, task_id=task.id, user=people.client)
-    waiting = [volunteering.sign_up(session, task_id=task.id, user=make_user(org=people.org)) for _ in range(4)]
+    signups.sign_up(session, task_id=task.id, user=people.client)
+    waiting = [signups.sign_up(session, task_id=task.id, user=make_user(org=people.org)) for _ in range(4)]
     tasks.change_capacity(session, task_id=task.id, user=people.coordinator, capacity=3)
     assert [e.subject_id for e in events(session, "SignupPromoted")] == [waiting[0].id, waiting[1].id]
     session.refresh(task)
@@ -274,10 +274,10 @@ def test_stepping_back_from_a_past_action_moves_nobody_up(session, people, make_
     start = clock.now() + timedelta(hours=1)
     action = make_action(starts_at=start, ends_at=start + timedelta(hours=1))
     task = make_task(action_id=action.id, capacity=1)
-    holder = volunteering.sign_up(session, task_id=task.id, user=people.client)
-    waiting = volunteering.sign_up(session, task_id=task.id, user=people.other_client)
+    holder = signups.sign_up(session, task_id=task.id, user=people.client)
+    waiting = signups.sign_up(session, task_id=task.id, user=people.other_client)
     clock.pin(start + timedelta(hours=3))
-    volunteering.cancel(session, signup_id=holder.id, user=people.client)
+    signups.cancel(session, signup_id=holder.id, user=people.client)
     session.refresh(waiting)
     assert waiting.status == "waitlisted" and events(session, "SignupPromoted") == []
 
@@ -296,5 +296,5 @@ def test_a_sign_up_and_all_it_plans_stay_within_a_statement_budget(session, peop
 
     task = seats(capacity=4)
     with count_queries() as statements:
-        volunteering.sign_up(session, task_id=task.id, user=people.client)
+        signups.sign_up(session, task_id=task.id, user=people.client)
     assert statements() <= 22, "\n".join(s[:100] for s in statements.statements)

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from campaigns.db import new_session
 from campaigns.domain.model import EventRecord, Signup, Task, User
-from campaigns.services import volunteering
+from campaigns.services import signups
 
 PEOPLE, SEATS, CANCELS = 32, 10, 5
 
@@ -47,13 +47,13 @@ def test_32_people_at_once_fill_10_seats_queue_22_in_order_and_5_cancels_promote
     user_ids = [make_user(org=people.org).id for _ in range(PEOPLE)]
 
     def sign_up(s, user_id):
-        volunteering.sign_up(s, task_id=task.id, user=s.get(User, user_id))
+        signups.sign_up(s, task_id=task.id, user=s.get(User, user_id))
 
     assert _all_at_once(app, sign_up, user_ids) == []
 
-    signups = _signups(session, task.id)
-    confirmed = [s for s in signups if s.status == "confirmed"]
-    waitlisted = [s for s in signups if s.status == "waitlisted"]
+    everyone = _signups(session, task.id)
+    confirmed = [s for s in everyone if s.status == "confirmed"]
+    waitlisted = [s for s in everyone if s.status == "waitlisted"]
     assert (len(confirmed), len(waitlisted)) == (SEATS, PEOPLE - SEATS)
     # first come, first served: everyone confirmed arrived before everyone waiting
     assert max(s.queued_at for s in confirmed) <= min(s.queued_at for s in waitlisted)
@@ -64,7 +64,7 @@ def test_32_people_at_once_fill_10_seats_queue_22_in_order_and_5_cancels_promote
     leaving = confirmed[:CANCELS]
 
     def cancel(s, signup):
-        volunteering.cancel(s, signup_id=signup.id, user=s.get(User, signup.user_id))
+        signups.cancel(s, signup_id=signup.id, user=s.get(User, signup.user_id))
 
     assert _all_at_once(app, cancel, leaving) == []
 

@@ -162,10 +162,10 @@ def test_one_click_confirm_works_without_login_or_csrf_and_twice_is_harmless(cli
 
 
 def test_one_click_cancel_frees_the_place(client, session, people, reminder_link, monkeypatch):
-    from campaigns.services import volunteering
+    from campaigns.services import signups
 
     action, signup = reminder_link
-    monkeypatch.setattr(volunteering, "cancel", lambda session, *, signup_id, user: None, raising=False)
+    monkeypatch.setattr(signups, "cancel", lambda session, *, signup_id, user: None, raising=False)
     token = oneclick.token(person_id=people.client.id, action_id=action.id, choice="cancel")
     assert "free for someone else" in client.post(f"/n/cancel/{token}").get_data(as_text=True)
 

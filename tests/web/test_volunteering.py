@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from campaigns import clock
 from campaigns.domain.model import Action, ReadAccess
-from campaigns.services import consents, volunteering
+from campaigns.services import consents, signups
 from tests.factories import csrf_token
 
 
@@ -41,7 +41,7 @@ def test_signing_up_and_stepping_back_are_one_click_each_with_gentle_words(clien
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
     assert "signed up for “Greeter”" in page and "Room 2, Civic Centre" in page
-    signup_id = volunteering.signup_of(volunteering_session(), task.id, people.client.id).id
+    signup_id = signups.signup_of(volunteering_session(), task.id, people.client.id).id
     response = post(client, f"/signups/{signup_id}/cancel")
     page = text(client.get(response.headers["Location"]))
     assert "You've stepped back from this task — thank you for letting us know" in page
@@ -55,7 +55,7 @@ def volunteering_session():
 
 
 def test_a_full_task_offers_the_waitlist_with_your_number(client, login, session, people, action, task):
-    volunteering.sign_up(session, task_id=task.id, user=people.other_client)
+    signups.sign_up(session, task_id=task.id, user=people.other_client)
     login(people.client)
     page = text(client.get(f"/actions/{action.id}"))
     assert "Join the waitlist (you'd be number 1)" in page
@@ -66,7 +66,7 @@ def test_a_full_task_offers_the_waitlist_with_your_number(client, login, session
 
 def test_the_roster_is_for_coordinators_logs_each_read_and_never_says_no_show(client, login, session, people,
                                                                               action, task):
-    signup = volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signup = signups.sign_up(session, task_id=task.id, user=people.client)
     login(people.coordinator)
     page = text(client.get(f"/actions/{action.id}/roster"))
     assert "Client Alex" in page and action.checkin_code in page
@@ -78,7 +78,7 @@ def test_the_roster_is_for_coordinators_logs_each_read_and_never_says_no_show(cl
 
 
 def test_other_volunteers_never_see_the_roster_or_anyones_attendance(client, login, session, people, action, task):
-    signup = volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signup = signups.sign_up(session, task_id=task.id, user=people.client)
     from campaigns.services import attendance
 
     attendance.record_attendance(session, signup_id=signup.id, user=people.coordinator, attended=False)
@@ -120,7 +120,7 @@ def test_a_coordinator_plans_an_action_then_adds_a_task(client, login, people, c
 
 def test_the_campaign_page_shows_the_timeline_with_seats_filled(client, login, session, people, campaign, action,
                                                                 task):
-    volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signups.sign_up(session, task_id=task.id, user=people.client)
     login(people.client)
     page = text(client.get(f"/campaigns/{campaign.id}"))
     assert "Town hall on rents" in page and "1 / 1 seats (100%)" in page
@@ -137,7 +137,7 @@ def test_a_worker_without_consent_is_refused_kindly_and_with_it_sees_only_consen
     assert "Client Alex" in page and "Client Jo" not in page
     response = post(client, path, {"on_behalf_of": str(people.client.id)}, page=path)
     assert response.status_code == 302
-    assert volunteering.signup_of(session, task.id, people.client.id).on_behalf_by_id == people.worker.id
+    assert signups.signup_of(session, task.id, people.client.id).on_behalf_by_id == people.worker.id
 
 
 def test_a_consent_withdrawn_while_the_worker_chooses_is_refused_with_the_reason(client, login, session, people,
@@ -153,11 +153,11 @@ def test_a_consent_withdrawn_while_the_worker_chooses_is_refused_with_the_reason
     shown = text(response)
     assert response.status_code in (403, 404, 409, 422) and "consent" in shown.lower()
     assert 'class="field-error"' in shown or 'role="alert"' in shown  # the refusal itself, not only the empty state
-    assert volunteering.signup_of(session, task.id, people.client.id) is None
+    assert signups.signup_of(session, task.id, people.client.id) is None
 
 
 def test_my_tasks_shows_what_is_coming_hours_and_the_history_download(client, login, session, people, task):
-    volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signups.sign_up(session, task_id=task.id, user=people.client)
     login(people.client)
     page = text(client.get("/my/tasks"))
     assert "Greeter" in page and "My hours" in page
@@ -170,7 +170,7 @@ def test_checking_in_with_the_code_marks_attendance(client, login, session, peop
     start = clock.now() + timedelta(minutes=20)
     soon = make_action(starts_at=start, ends_at=start + timedelta(hours=1), checkin_code="ABC234")
     shift = make_task(action_id=soon.id)
-    volunteering.sign_up(session, task_id=shift.id, user=people.client)
+    signups.sign_up(session, task_id=shift.id, user=people.client)
     login(people.client)
     page_path = f"/actions/{soon.id}"
     response = post(client, f"/actions/{soon.id}/check-in", {"code": "abc234"}, page=page_path)
@@ -179,7 +179,7 @@ def test_checking_in_with_the_code_marks_attendance(client, login, session, peop
 
 def test_the_personal_feed_page_shows_the_address_once_and_the_feed_needs_no_login(app, client, login, session,
                                                                                    people, task):
-    volunteering.sign_up(session, task_id=task.id, user=people.client)
+    signups.sign_up(session, task_id=task.id, user=people.client)
     login(people.client)
     response = post(client, "/my/calendar", page="/my/calendar")
     assert response.status_code == 201

@@ -57,7 +57,7 @@ class Task(SQLModel, table=True):
     deadline: datetime | None = utc_field(index=True)
     skills: list = json_field(list)
     capacity: int
-    #: confirmed seats; only ever changed by a conditional UPDATE (see services/volunteering)
+    #: confirmed seats; only ever changed by a conditional UPDATE (see services/signups)
     taken: int = Field(default=0)
     created_at: datetime = utc_field(default_now=True)
 
