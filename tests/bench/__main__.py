@@ -121,7 +121,7 @@ def _read(r: read.ReadResults, results: dict) -> list[str]:
     lines.append(f"  {'hello world':<18} {_rate(r.hello.rps):>8} req/s   p50 {r.hello.p50_ms:6.2f} ms   "
                  f"p99 {r.hello.p99_ms:6.2f} ms")
     floor = r.floor.rps / r.hello.rps if r.hello.rps else 0
-    lines.append(f"  {'six bare statements':<18} {_rate(r.floor.rps):>8} req/s   p50 {r.floor.p50_ms:6.2f} ms   "
+    lines.append(f"  {'6 bare statements':<18} {_rate(r.floor.rps):>8} req/s   p50 {r.floor.p50_ms:6.2f} ms   "
                  f"p99 {r.floor.p99_ms:6.2f} ms   ratio {floor:.2f} of hello-world  (the floor: hello-world after "
                  f"{GOALS['statements']} × SELECT 1, no tables, login or template)")
     results["read"] = {"hello": asdict(r.hello) | {"rps": r.hello.rps}, "worker_rss_mb": r.worker_rss_mb,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from campaigns import clock, create_app, migrations
+from campaigns import clock, create_app
 from campaigns.db import is_sqlite, make_engine, session_scope, transaction
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import (
@@ -39,23 +39,10 @@ from campaigns.domain.model import (
     Task,
     User,
 )
+from tests.bench.bulk import fresh_database
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 _APP = None
-
-
-def _reset(url: str) -> None:
-    if url.startswith("postgresql"):
-        from sqlalchemy import create_engine
-
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    migrations.upgrade(url)
 
 
 def _people_and_shifts(session, *, people: int, actions: int) -> tuple[list[int], list[int], int]:
@@ -252,14 +239,12 @@ def main() -> None:
     parser.add_argument("--peer", type=int, default=10_000, help="reminders for the APScheduler-job-per-reminder way")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
-    if url.startswith("postgresql://"):
-        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    _reset(url)
+    url = fresh_database(url)
     mine = ours(url, args.n)
-    _reset(url)
+    fresh_database(url)
     bare = floor(url, args.n)
-    _reset(url)
+    fresh_database(url)
     theirs = peer(url, args.peer)
     target = 5000 if backend == "SQLite" else 3000
     print(f"\n{backend}: nudges as rows, {mine['n']:,} reminders: planned in {mine['plan_s']:.1f} s, delivered in-app "

@@ -19,25 +19,18 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
+
+from tests.bench.bulk import fresh_database
 
 SMALL, BIG = 1_000, 100_000
 TARGET = 1.3
 
 
 def _reset(url: str) -> str:
-    from sqlalchemy import create_engine
-
-    from campaigns import migrations
     from campaigns.db import make_engine
 
-    if url.startswith("postgresql"):
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    migrations.upgrade(url)
+    url = fresh_database(url)
     make_engine(url).dispose()
     return url
 

@@ -1,14 +1,43 @@
-"""Bulk loading: rows go in with insert() executemany, in chunks of one transaction each, behind a progress bar."""
+"""Bulk loading: a fresh database, then rows in with insert() executemany, in chunks of one transaction each, behind a
+progress bar."""
 
 from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
-from sqlalchemy import insert
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import Engine, make_url
+
+from campaigns import migrations
 
 CHUNK = 5_000
+
+
+def fresh_database(url: str) -> str:
+    """Empty the database at `url` (a PostgreSQL database is created when missing) and migrate it to the newest
+    schema. Returns the URL with the driver the app uses."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    url = parsed.render_as_string(hide_password=False)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+    else:
+        server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                {"name": parsed.database}).scalar():
+                conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+        server.dispose()
+        engine = create_engine(parsed)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    migrations.upgrade(url)
+    return url
 
 
 class Progress:

@@ -16,13 +16,13 @@ import random
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 from campaigns import migrations
 from campaigns.db import make_engine
+from tests.bench.bulk import fresh_database
 from tests.bench.world import Facts, World
 
 __all__ = ["Facts", "generate", "normalise"]
@@ -39,18 +39,11 @@ def normalise(url: str) -> str:
 
 
 def _prepare(url: str, reset: bool) -> Engine:
-    engine = make_engine(url)
     if reset:
-        if engine.dialect.name == "sqlite":
-            engine.dispose()
-            database = make_url(url).database
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
-            engine = make_engine(url)
-        else:
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrations.upgrade(url)
+        fresh_database(url)
+    else:
+        migrations.upgrade(url)
+    engine = make_engine(url)
     with engine.connect() as conn:
         if conn.execute(text('SELECT count(*) FROM "user"')).scalar():
             raise SystemExit(f"{url} already holds data; pass --reset to rebuild it")

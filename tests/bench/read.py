@@ -23,7 +23,7 @@ def run(database_url: str, facts: Facts, routes: Routes, *, seconds: float, conn
     env = servers.app_env(database_url)
     with servers.gunicorn("tests.bench.hello:app", env=env, workers=workers, ready_path="/", name="hello") as s:
         hello = load.run("hello world", s.url + "/", seconds=seconds, connections=connections)
-        floor = load.run("six bare statements", s.url + "/floor", seconds=seconds, connections=connections)
+        floor = load.run("6 bare statements", s.url + "/floor", seconds=seconds, connections=connections)
     with servers.gunicorn("wsgi:app", env=env, workers=workers, name="web") as s:
         cookie = {"Cookie": servers.login_cookie(s.port, facts.coordinator_email, facts.password)}
         bearer = {"Authorization": f"Bearer {facts.api_token}"}
