@@ -118,14 +118,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _read(r: read.ReadResults, results: dict) -> list[str]:
     lines = [f"Read path (gunicorn, {r.workers} workers, {r.hello.tool}, on {r.hello.name} and the app):"]
-    lines.append(f"  {'hello world':<18} {_rate(r.hello.rps):>8} req/s   p50 {r.hello.p50_ms:6.2f} ms   "
-                 f"p99 {r.hello.p99_ms:6.2f} ms")
-    floor = r.floor.rps / r.hello.rps if r.hello.rps else 0
-    lines.append(f"  {'6 bare statements':<18} {_rate(r.floor.rps):>8} req/s   p50 {r.floor.p50_ms:6.2f} ms   "
-                 f"p99 {r.floor.p99_ms:6.2f} ms   ratio {floor:.2f} of hello-world  (the floor: hello-world after "
-                 f"{GOALS['statements']} × SELECT 1, no tables, login or template)")
+    lines.append(_figures(r.hello))
     results["read"] = {"hello": asdict(r.hello) | {"rps": r.hello.rps}, "worker_rss_mb": r.worker_rss_mb,
-                       "floor": asdict(r.floor) | {"rps": r.floor.rps, "ratio": floor}}
+                       "floors": {}}
+    for n, fig in r.floors.items():
+        ratio = fig.rps / r.hello.rps if r.hello.rps else 0
+        results["read"]["floors"][n] = asdict(fig) | {"rps": fig.rps, "ratio": ratio}
+        lines.append(f"{_figures(fig)}   ratio {ratio:.2f} of hello-world  (the floor: hello-world after {n} × "
+                     f"SELECT 1; no tables, login or template)")
     for key, fig in r.app.items():
         ratio = fig.rps / r.hello.rps if r.hello.rps else 0
         results["read"][key] = asdict(fig) | {"rps": fig.rps, "ratio": ratio}
@@ -133,13 +133,16 @@ def _read(r: read.ReadResults, results: dict) -> list[str]:
             lines.append(f"  {fig.name:<18} no request finished during the load (each took longer than the run): "
                          f"MISSED both goals")
             continue
-        figures = (f"  {fig.name:<18} {_rate(fig.rps):>8} req/s   p50 {fig.p50_ms:6.2f} ms   "
-                   f"p99 {fig.p99_ms:6.2f} ms   ratio {ratio:.2f} of hello-world")
+        figures = f"{_figures(fig)}   ratio {ratio:.2f} of hello-world"
         if key in GOAL_KEYS:
             figures += (f" (goal ≥ {GOALS['ratio']:.2f}: {mark(ratio >= GOALS['ratio'])}), "
                         f"p99 goal ≤ {GOALS['p99_ms']:.0f} ms: {mark(fig.p99_ms <= GOALS['p99_ms'])}")
         lines.append(f"{figures}, errors {fig.errors}{'' if key in GOAL_KEYS else '  (for reference)'}")
     return lines
+
+
+def _figures(fig) -> str:
+    return f"  {fig.name:<18} {_rate(fig.rps):>8} req/s   p50 {fig.p50_ms:6.2f} ms   p99 {fig.p99_ms:6.2f} ms"
 
 
 def _rate(rps: float) -> str:

@@ -8,11 +8,14 @@ from tests.bench import load, servers
 from tests.bench.generate import Facts
 from tests.bench.routes import Routes
 
+#: the floors measured: one statement (who is asking, nothing else) and the read goals' budget of six
+FLOORS = (1, 6)
+
 
 @dataclass
 class ReadResults:
     hello: load.Figures
-    floor: load.Figures  #: hello-world after six bare statements (see hello.py)
+    floors: dict[int, load.Figures]  #: hello-world after n bare statements, by n (see hello.py)
     app: dict[str, load.Figures]  #: by key: "dashboard", "page", "api"
     worker_rss_mb: float
     workers: int
@@ -23,7 +26,8 @@ def run(database_url: str, facts: Facts, routes: Routes, *, seconds: float, conn
     env = servers.app_env(database_url)
     with servers.gunicorn("tests.bench.hello:app", env=env, workers=workers, ready_path="/", name="hello") as s:
         hello = load.run("hello world", s.url + "/", seconds=seconds, connections=connections)
-        floor = load.run("6 bare statements", s.url + "/floor", seconds=seconds, connections=connections)
+        floors = {n: load.run(f"{n} bare statement{'s' if n > 1 else ''}", f"{s.url}/floor/{n}", seconds=seconds,
+                              connections=connections) for n in FLOORS}
     with servers.gunicorn("wsgi:app", env=env, workers=workers, name="web") as s:
         cookie = {"Cookie": servers.login_cookie(s.port, facts.coordinator_email, facts.password)}
         bearer = {"Authorization": f"Bearer {facts.api_token}"}
@@ -38,7 +42,7 @@ def run(database_url: str, facts: Facts, routes: Routes, *, seconds: float, conn
                 app[key] = load.run(name, s.url + path, seconds=seconds, connections=connections, headers=headers)
         rss = max((servers.rss_mb(pid) for pid in s.workers()), default=0.0)
         count = len(s.workers())
-    return ReadResults(hello, floor, app, rss, count)
+    return ReadResults(hello, floors, app, rss, count)
 
 
 def _check(port: int, path: str, headers: dict) -> None:
