@@ -23,7 +23,8 @@ from sqlalchemy import text
 
 from campaigns.db import make_engine
 from tests.bench import read, routes, scaling, write
-from tests.bench.generate import Facts, generate, normalise
+from tests.bench.bulk import normalise
+from tests.bench.generate import Facts, generate
 
 WORK = Path("/tmp/campaigns-bench")
 RESULTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "bench" / "results.json"

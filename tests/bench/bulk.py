@@ -15,13 +15,19 @@ from campaigns import migrations
 CHUNK = 5_000
 
 
-def fresh_database(url: str) -> str:
-    """Empty the database at `url` (a PostgreSQL database is created when missing) and migrate it to the newest
-    schema. Returns the URL with the driver the app uses."""
+def normalise(url: str) -> str:
+    """`url` with the driver the app uses (postgresql:// means psycopg 3)."""
     parsed = make_url(url)
     if parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
-    url = parsed.render_as_string(hide_password=False)
+    return parsed.render_as_string(hide_password=False)
+
+
+def fresh_database(url: str) -> str:
+    """Empty the database at `url` (a PostgreSQL database is created when missing) and migrate it to the newest
+    schema. Returns the URL with the driver the app uses."""
+    url = normalise(url)
+    parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)

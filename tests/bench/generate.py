@@ -22,20 +22,13 @@ from sqlalchemy.engine import Engine, make_url
 
 from campaigns import migrations
 from campaigns.db import make_engine
-from tests.bench.bulk import fresh_database
+from tests.bench.bulk import fresh_database, normalise
 from tests.bench.world import Facts, World
 
-__all__ = ["Facts", "generate", "normalise"]
+__all__ = ["Facts", "generate"]
 
 BASE = {"volunteers": 10_000, "campaigns": 200, "actions": 2_000, "signups": 100_000, "contributions": 300_000,
         "concerns": 2_000}
-
-
-def normalise(url: str) -> str:
-    parsed = make_url(url)
-    if parsed.drivername in {"postgresql", "postgres"}:
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
 
 
 def _prepare(url: str, reset: bool) -> Engine:
