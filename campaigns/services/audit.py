@@ -40,8 +40,10 @@ def log_read(session: Session, *, viewer_id: int, subject_user_id: int, what: st
 
 def log_reads(session: Session, *, viewer_id: int, subject_ids, what: str) -> None:
     """Record that `viewer` saw a list naming these people (a roster, a member list), in one write."""
+    # an erased person's rows name no one (None): nothing to log, and None would not sort among ids
+    named = {uid for uid in subject_ids if uid is not None and uid != viewer_id}
     rows = [{"viewer_id": viewer_id, "subject_user_id": uid, "what": what, "at": clock.now()}
-            for uid in sorted(set(subject_ids)) if uid is not None and uid != viewer_id]
+            for uid in sorted(named)]
     if rows:
         with transaction(session):
             session.exec(insert(ReadAccess), params=rows)  # type: ignore[call-overload]

@@ -202,3 +202,11 @@ def test_every_reference_to_a_person_has_an_erasure_rule():
         assert how in {erasure.KEEP, erasure.NULL, erasure.DELETE}
         if how == erasure.NULL:
             assert column.nullable, f"{table.name}.{column.name} cannot be NULL"
+
+
+def test_the_contributions_of_an_erased_person_still_list_without_an_error(session, api, world, subject):
+    erasure.erase_account(session, subject, password=PASSWORD)
+    campaign = world.objects["campaign"]
+    response = api(world.people.coordinator).get(f"/api/v1/campaigns/{campaign.id}/contributions")
+    assert response.status_code == 200
+    assert None in [c["user_id"] for c in response.get_json()]

@@ -142,7 +142,7 @@ def _objects(add, w: World) -> None:
     campaign = add(Campaign(org_id=org.id, name="Fair rents", summary="Fair rents for everyone.", ask="Cap rents.",
                             target="City housing committee", starts_on=date.today(), stage="intervention",
                             deadline=date.today() + timedelta(days=90), created_by_id=coordinator.id))
-    goal = add(Goal(campaign_id=campaign.id, name="Letters", unit="letters", target=100, current=3,
+    goal = add(Goal(campaign_id=campaign.id, name="Letters", unit="letters", target=100, current=5,
                     proposed_by_id=coordinator.id, due_on=date.today() + timedelta(days=60)))
     start = now + timedelta(days=7)
     action = add(Action(org_id=org.id, campaign_id=campaign.id, kind="town_hall", title="Town hall",
@@ -195,6 +195,10 @@ def _objects(add, w: World) -> None:
         read=add(ReadAccess(viewer_id=coordinator.id, subject_user_id=client.id, what="campaign roster")),
         event=add(EventRecord(type="SignupConfirmed", org_id=org.id, campaign_id=campaign.id,
                               subject_type="signup", subject_id=signup.id, payload={})),
+        #: what an erased contributor leaves behind: an anonymous, counted contribution (user_id None)
+        erased_contribution=add(Contribution(org_id=org.id, campaign_id=campaign.id, goal_id=goal.id, user_id=None,
+                                             amount=2, status="verified", counted=True,
+                                             reviewed_by_id=coordinator.id, reviewed_at=now)),
         inbox_item=add(InboxItem(user_id=client.id, nudge_id=nudge.id, kind="reminder", title="Tomorrow: town hall",
                                  body="See you there.")),
     )
