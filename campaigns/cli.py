@@ -80,12 +80,14 @@ def dev(port: int):
     """Upgrade, build demo data, then run the web server and the scheduler together; Ctrl-C stops both."""
     ctx = click.get_current_context()
     ctx.invoke(demo)
-    env = {**os.environ, "FLASK_APP": "wsgi"}
+    address = f"http://127.0.0.1:{port}"
+    # links in emails and calendar files are built from BASE_URL: make them point where we serve
+    env = {**os.environ, "FLASK_APP": "wsgi", "BASE_URL": address}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     processes = [subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload"], env=env)]  # noqa: S603
     if "scheduler" in current_app.cli.commands:
         processes.append(subprocess.Popen([*flask, "scheduler"], env=env))  # noqa: S603
-    click.echo(f"\nCampaigns is running at http://127.0.0.1:{port}  (Ctrl-C stops everything)\n")
+    click.echo(f"\nCampaigns is running at {address}  (Ctrl-C stops everything)\n")
     _supervise(processes)
 
 

@@ -41,3 +41,21 @@ def test_demo_logins_work(runner, client):
     response = client.post("/login", data={"email": "coordinator@demo.campaigns.local", "password": DEMO_PASSWORD,
                                            "csrf_token": csrf_token(client)})
     assert response.status_code == 302
+
+
+def test_dev_tells_the_web_server_and_scheduler_the_address_it_serves_on(runner, monkeypatch):
+    """Emailed links are built from BASE_URL: on another port they must not point at :5000."""
+    from campaigns import cli
+
+    started = []
+
+    class Recorded:
+        def __init__(self, args, env):
+            started.append((args, env))
+
+    monkeypatch.setattr(cli.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(cli, "_supervise", lambda processes: None)
+    result = runner.invoke(args=["dev", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert started and all(env["BASE_URL"] == "http://127.0.0.1:5123" for _, env in started)
+    assert "http://127.0.0.1:5123" in result.output
