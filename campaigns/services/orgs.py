@@ -162,24 +162,67 @@ def set_join_code(session: Session, org: Organisation, *, actor: User, enabled: 
     return org.join_code
 
 
+JOIN_THROTTLED = "Too many tries. Please wait 15 minutes and try again."
+WRONG_CODE = "That code doesn't match a group. Check it with the person who gave it to you."
+#: said to anyone who gives an email that has an account with another password (a new email simply joins)
+NEEDS_ITS_PASSWORD = ("If you already have an account with this email, use its password here, or log in first "
+                      "and then enter the code.")
+
+
+def _join_keys(who: str, ip: str | None) -> list[str]:
+    return [throttle.key("join", "account", who), throttle.key("join", "addr", ip or "-")]
+
+
+def _org_for_code(session: Session, code: str) -> Organisation | None:
+    code = code.strip().upper()
+    if not code:
+        return None
+    return session.exec(select(Organisation).where(func.upper(Organisation.join_code) == code)).first()
+
+
 def join_by_code(session: Session, *, code: str, user: User, ip: str | None = None) -> Membership:
     """Join as a client with a join code. Throttled per person and address against guessing."""
-    keys = [throttle.key("join", "account", str(user.id)), throttle.key("join", "addr", ip or "-")]
+    keys = _join_keys(str(user.id), ip)
     with transaction(session):
-        throttle.check(session, keys, limit=10, window=timedelta(minutes=15),
-                       message="Too many tries. Please wait 15 minutes and try again.")
-        org = session.exec(
-            select(Organisation).where(func.upper(Organisation.join_code) == code.strip().upper())
-        ).first() if code.strip() else None
+        throttle.check(session, keys, limit=10, window=timedelta(minutes=15), message=JOIN_THROTTLED)
+        org = _org_for_code(session, code)
         if org is None:
             throttle.fail(session, keys)
     if org is None:
-        raise Invalid("That code doesn't match a group. Check it with the person who gave it to you.",
-                      field="code")
+        raise Invalid(WRONG_CODE, field="code")
     with transaction(session):
         member = _join(session, org.id, user, Role.client)
         audit.log(session, "joined_by_code", actor_id=user.id, org_id=org.id, ip=ip)
     return member
+
+
+def join_as_newcomer(session: Session, *, code: str, email: str, password: str, display_name: str,
+                     timezone: str | None = None, ip: str | None = None) -> tuple[User, Membership]:
+    """Create an account and join a group with its code, in one step. A refused join writes nothing; the code is
+    checked before the email is looked at, so a wrong code says nothing about who has an account. An email that
+    already has one joins with that account only if the password is its own (as logging in would)."""
+    email = accounts.normalise_email(email)
+    security.check_password_rules(password, email=email)
+    accounts.validate_profile(display_name=display_name, timezone=timezone)
+    keys = _join_keys(email, ip)
+    with transaction(session):
+        throttle.check(session, keys, limit=10, window=timedelta(minutes=15), message=JOIN_THROTTLED)
+        org = _org_for_code(session, code)
+        existing = accounts.by_email(session, email) if org is not None else None
+        refusal = WRONG_CODE if org is None else None
+        if existing is not None and not (existing.is_active
+                                         and security.verify_password(existing.password_hash, password)):
+            refusal = NEEDS_ITS_PASSWORD
+        if refusal:
+            throttle.fail(session, keys)
+    if refusal:
+        raise Invalid(refusal, field="code" if org is None else "password")
+    with transaction(session):  # the account and its membership together, or neither
+        user = existing or accounts.create_user(session, email=email, password=password,
+                                                display_name=display_name, timezone=timezone)
+        member = _join(session, org.id, user, Role.client)
+        audit.log(session, "joined_by_code", actor_id=user.id, org_id=org.id, ip=ip)
+    return user, member
 
 
 def _coordinator_count(session: Session, org_id: int) -> int:

@@ -215,8 +215,7 @@ def join():
         form = forms.load(JoinCodeIn() if current_user() else _JoinNewIn())
         if form.ok:
             try:
-                user = current_user() or _register_and_log_in(form)
-                member = orgs.join_by_code(get_session(), code=form.data["code"], user=user, ip=client_ip())
+                member = _join_by_code(form.data)
             except DomainError as error:
                 form.fail(error)
             else:
@@ -224,6 +223,17 @@ def join():
                 flash(_("Welcome to %(org)s.", org=org.name), "success")
                 return redirect(url_for("orgs.home", slug=org.slug))
     return render_template("accounts/join.html", form=form, timezones=timezones()), 422 if form.errors else 200
+
+
+def _join_by_code(data: dict):
+    if current_user():
+        return orgs.join_by_code(get_session(), code=data["code"], user=current_user(), ip=client_ip())
+    user, member = orgs.join_as_newcomer(get_session(), code=data["code"], email=data["email"],
+                                         password=data["password"], display_name=data["display_name"],
+                                         timezone=data.get("timezone"), ip=client_ip())
+    _, token = accounts.log_in(get_session(), email=user.email, password=data["password"], ip=client_ip())
+    auth.begin(user, token)
+    return member
 
 
 class _JoinNewIn(RegisterIn):

@@ -2,6 +2,8 @@
 
 import re
 
+from sqlmodel import select
+
 from tests.factories import PASSWORD, csrf_token
 
 
@@ -108,3 +110,51 @@ def test_the_reset_flow_says_the_same_for_unknown_addresses(client, people, mail
                                                     "csrf_token": csrf_token(client, "/password/forgot")})
     assert known.status_code == unknown.status_code == 302
     assert len(mailbox()) == 1
+
+
+def _join(client, *, code: str, email: str, password: str = "a good long passphrase"):
+    return client.post("/join", data={"code": code, "email": email, "display_name": "Newbie", "password": password,
+                                      "timezone": "Europe/Paris", "csrf_token": csrf_token(client, "/join")})
+
+
+def _field_errors(page: str) -> dict[str, str]:
+    return dict(re.findall(r'id="(\w+)-error"[^>]*>\s*(.*?)\s*<', page, re.S))
+
+
+def test_a_wrong_join_code_writes_no_account(client, session, people):
+    from campaigns.services import accounts, orgs
+
+    orgs.set_join_code(session, people.org, actor=people.coordinator)
+    response = _join(client, code="NOPE-NOPE-NOPE", email="new@example.org")
+    assert response.status_code == 422
+    assert accounts.by_email(session, "new@example.org") is None
+    assert client.post("/login", data={"email": "new@example.org", "password": "a good long passphrase",
+                                       "csrf_token": csrf_token(client)}).status_code == 422
+
+
+def test_a_wrong_join_code_answers_the_same_whether_the_email_has_an_account(client, session, people):
+    from campaigns.services import orgs
+
+    orgs.set_join_code(session, people.org, actor=people.coordinator)
+    known = _join(client, code="NOPE-NOPE-NOPE", email=people.client.email)
+    unknown = _join(client, code="NOPE-NOPE-NOPE", email="ghost@example.org")
+    assert known.status_code == unknown.status_code == 422
+    known_errors, unknown_errors = _field_errors(known.get_data(as_text=True)), \
+        _field_errors(unknown.get_data(as_text=True))
+    assert known_errors == unknown_errors
+    assert set(known_errors) == {"code"}
+    assert "already" not in known.get_data(as_text=True)
+
+
+def test_joining_with_an_email_that_has_an_account_needs_its_password(client, session, people):
+    from campaigns.domain.model import Membership
+    from campaigns.services import orgs
+
+    code = orgs.set_join_code(session, people.other_org, actor=people.outsider)
+    refused = _join(client, code=code, email=people.client.email, password="not the password at all")
+    assert refused.status_code == 422
+    assert "already exists" not in refused.get_data(as_text=True)
+    joined = _join(client, code=code, email=people.client.email, password=PASSWORD)
+    assert joined.status_code == 302
+    assert session.exec(select(Membership).where(Membership.user_id == people.client.id,
+                                                 Membership.org_id == people.other_org.id)).first()
