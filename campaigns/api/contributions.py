@@ -46,6 +46,8 @@ class ContributionOut(ma.Schema):
     status = ma.fields.String(metadata={"description": "pending, verified or rejected"})
     counted = ma.fields.Boolean(metadata={"description": "Whether it is in the goal's progress now."})
     reject_reason = ma.fields.String(allow_none=True)
+    self_verified = ma.fields.Boolean(metadata={
+        "description": "Verified by the person who logged it (a group with one coordinator only)."})
     reviewed_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
 

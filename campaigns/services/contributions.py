@@ -80,6 +80,8 @@ def verify(session: Session, *, contribution_id: int, user: User) -> Contributio
             return contribution
         if contribution.status == "rejected":
             raise Conflict("This contribution was declined. Ask the volunteer to log it again if it should count.")
+        if needs_another_reviewer(session, contribution, user):
+            raise Conflict(OWN_CONTRIBUTION)
         _review(contribution, user, "verified")
         session.add(contribution)
         session.flush()
@@ -87,6 +89,23 @@ def verify(session: Session, *, contribution_id: int, user: User) -> Contributio
             org_id=contribution.org_id, campaign_id=contribution.campaign_id, subject_id=contribution.id,
             goal_id=contribution.goal_id, amount=contribution.amount))
     return contribution
+
+
+OWN_CONTRIBUTION = ("This is your own contribution: another coordinator verifies it, so every count has two "
+                    "pairs of eyes.")
+
+
+def needs_another_reviewer(session: Session, contribution: Contribution, user: User) -> bool:
+    """Whether `user` logged it and someone else could verify it. A group with one coordinator verifies its own
+    (the contribution then reads as self-verified: reviewed by the person who logged it)."""
+    if contribution.user_id != user.id:
+        return False
+    return bool(policy.reviewers(session, contribution.org_id, contribution.campaign_id) - {user.id})
+
+
+def waiting_for_another(session: Session, pending, user: User) -> set[int]:
+    """Of these contributions, the ids `user` logged and leaves to another coordinator (for the review page)."""
+    return {c.id for c in pending if needs_another_reviewer(session, c, user)}
 
 
 def reject(session: Session, *, contribution_id: int, user: User, reason: str) -> Contribution:

@@ -7,7 +7,7 @@ organisation's members' data unless they are members themselves.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from campaigns.db import remember, remembered
 from campaigns.domain.model import CampaignMember, Membership, Organisation, Role, User
@@ -133,6 +133,17 @@ def teams(session: Session, user_id: int) -> dict[int, CampaignMember]:
 def _manages(session: Session, user: User, campaign_id: int) -> bool:
     team = teams(session, user.id).get(campaign_id)
     return team is not None and team.role in CAMPAIGN_MANAGERS
+
+
+def reviewers(session: Session, org_id: int, campaign_id: int) -> set[int]:
+    """Who may review the campaign's contributions: the group's coordinators and the campaign's leads and
+    organisers, among active accounts."""
+    coordinators = (select(Membership.user_id).join(User, col(User.id) == Membership.user_id)
+                    .where(Membership.org_id == org_id, Membership.role == Role.coordinator, col(User.is_active)))
+    managers = (select(CampaignMember.user_id).join(User, col(User.id) == CampaignMember.user_id)
+                .where(CampaignMember.campaign_id == campaign_id, col(CampaignMember.role).in_(CAMPAIGN_MANAGERS),
+                       col(User.is_active)))
+    return set(session.exec(coordinators)) | set(session.exec(managers))
 
 
 def org_by_slug(session: Session, user: User | None, slug: str, permission: str = "org.view") -> Organisation:

@@ -53,7 +53,8 @@ def review(campaign_id: int):
     attendance.log_reads(session, current_user(), set(people), f"contributions to check in campaign {campaign.id}")
     goals = {c.goal_id: session.get(Goal, c.goal_id) for c in page.items}
     return render_template("volunteering/contributions_review.html", campaign=campaign, page=page, people=people,
-                           goals=goals)
+                           goals=goals, for_another=contributions.waiting_for_another(session, page.items,
+                                                                                      current_user()))
 
 
 def _back(contribution: Contribution):

@@ -30,7 +30,8 @@ def _roster_page(*, action_id: int | None = None, task_id: int | None = None):
     attendance.log_reads(session, me, set(people), f"contributions to check in campaign {campaign.id}")
     return render_template("volunteering/roster.html", subject=subject, is_action=action_id is not None,
                            campaign=campaign, tasks=tasks, rows=rows, pending=pending, people=people,
-                           goals=_goal_names(session, pending))
+                           goals=_goal_names(session, pending),
+                           for_another=contributions.waiting_for_another(session, pending, me))
 
 
 def _goal_names(session, pending) -> dict[int, Goal | None]:

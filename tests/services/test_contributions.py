@@ -99,3 +99,30 @@ def test_a_person_sees_their_own_hours_and_can_download_their_history(session, p
     lines = text.strip().splitlines()
     assert lines[0] == "date,kind,campaign,what,amount,unit,hours,status"
     assert len(lines) == 3 and "'=HYPERLINK(evil)" in text  # a spreadsheet won't run it
+
+
+def test_a_coordinator_cannot_verify_their_own_contribution_when_another_could(
+        session, people, campaign, make_goal, make_user):
+    from campaigns.domain.model import Role
+
+    second = make_user(org=people.org, role=Role.coordinator, display_name="Coordinator Kim")
+    goal = make_goal()
+    own = log(session, people, campaign, goal, user=people.coordinator)
+    with pytest.raises(Conflict) as refused:
+        contributions.verify(session, contribution_id=own.id, user=people.coordinator)
+    assert "another coordinator" in refused.value.message and current(goal.id) == 0
+    verified = contributions.verify(session, contribution_id=own.id, user=second)
+    assert verified.status == "verified" and not verified.self_verified and current(goal.id) == 12
+
+
+def test_the_only_coordinator_verifies_their_own_contribution_and_it_reads_as_self_verified(
+        session, api, people, campaign, make_goal):
+    goal = make_goal()
+    own = log(session, people, campaign, goal, user=people.coordinator)
+    verified = contributions.verify(session, contribution_id=own.id, user=people.coordinator)
+    assert verified.self_verified and current(goal.id) == 12
+    others = contributions.verify(session, contribution_id=log(session, people, campaign, goal).id,
+                                  user=people.coordinator)
+    assert not others.self_verified
+    listed = api(people.coordinator).get(f"/api/v1/campaigns/{campaign.id}/contributions").get_json()
+    assert {c["id"]: c["self_verified"] for c in listed} == {own.id: True, others.id: False}

@@ -197,3 +197,20 @@ def test_a_members_only_campaign_has_no_public_feed(client, campaign, make_campa
     assert client.get(f"/calendar/campaigns/{campaign.id}.ics").status_code == 404
     public = make_campaign(visibility="public")
     assert client.get(f"/calendar/campaigns/{public.id}.ics").status_code == 200
+
+
+def test_the_review_page_leaves_a_coordinators_own_contribution_to_another(client, login, session, people,
+                                                                           campaign, make_goal, make_user):
+    from campaigns.domain.model import Role
+    from campaigns.services import contributions
+
+    make_user(org=people.org, role=Role.coordinator, display_name="Coordinator Kim")
+    goal = make_goal()
+    own = contributions.log_contribution(session, user=people.coordinator, campaign_id=campaign.id,
+                                         goal_id=goal.id, amount=4)
+    login(people.coordinator)
+    page = text(client.get(f"/campaigns/{campaign.id}/contributions"))
+    assert "Yours: another coordinator verifies it." in page
+    assert f"/contributions/{own.id}/verify" not in page
+    refused = post(client, f"/contributions/{own.id}/verify", page=f"/campaigns/{campaign.id}/contributions")
+    assert "another coordinator verifies it" in text(client.get(refused.headers["Location"]))

@@ -116,3 +116,8 @@ class Contribution(SQLModel, table=True):
         CheckConstraint("hours >= 0 AND hours <= 1000", name="ck_contribution_hours"),
         CheckConstraint("status IN ('pending', 'verified', 'rejected')", name="ck_contribution_status"),
     )
+
+    @property
+    def self_verified(self) -> bool:
+        """Verified by the person who logged it: allowed only where no one else could review it."""
+        return self.status == "verified" and self.user_id is not None and self.reviewed_by_id == self.user_id
