@@ -55,6 +55,9 @@ class Config:
     LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 365)
     SCHEDULER_TICK_SECONDS = _int("SCHEDULER_TICK_SECONDS", 10)
 
+    #: how many reverse proxies (TLS terminator, load balancer) stand in front of the app and set X-Forwarded-For
+    #: and X-Forwarded-Proto; 0 believes no such header (a client could forge it)
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 256 * 1024)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
     # the cookie lives as long as the absolute limit from login; idling out is the server's job (auth_session),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_login import AnonymousUserMixin, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaigns.db import get_session
 from campaigns.domain.model import User
@@ -81,6 +82,11 @@ def preferred_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"]:
+        # behind a proxy every request comes from the proxy's address: take the client's from the headers the
+        # trusted proxies set (and only theirs), so throttles and logs see people, not the proxy
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

@@ -13,7 +13,7 @@ from campaigns.db import transaction
 from campaigns.domain.model import AuthSession, NotificationSettings, User
 from campaigns.domain.rules import is_valid_timezone
 from campaigns.services import audit, inbox, policy, security, throttle
-from campaigns.services.errors import Conflict, Invalid
+from campaigns.services.errors import Conflict, DomainError, Invalid, TooManyAttempts
 
 LOGIN_FAILED = "That email and password don't match an account. Check them and try again."
 LOGIN_THROTTLED = ("Too many attempts to log in. For your safety, please wait 15 minutes and try again, "
@@ -75,11 +75,22 @@ def update_profile(session: Session, user: User, **changes) -> User:
     return user
 
 
-def _throttle_keys(email: str, ip: str | None) -> list[str]:
-    keys = [throttle.key("login", "account", normalise_email(email))]
-    if ip:
-        keys.append(throttle.key("login", "addr", ip))
-    return keys
+def _check_throttles(session: Session, *, account: str, address: str | None) -> bool:
+    """Refuse a locked account (even with its password: guessing it from many addresses stops here); say whether
+    the address is busy. A busy address only loses its answers to wrong passwords, because many people can share
+    one (an office, a proxy) and anyone's failures must not lock everyone there out."""
+    cfg = current_app.config
+    window = timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    throttle.check(session, [account], limit=cfg["LOGIN_MAX_FAILURES"], window=window, message=LOGIN_THROTTLED)
+    return bool(address) and throttle.busy(session, [address], limit=cfg["LOGIN_MAX_FAILURES"], window=window)
+
+
+def _throttle_keys(kind: str, account: str, ip: str | None) -> tuple[str, str | None]:
+    return throttle.key(kind, "account", account), throttle.key(kind, "addr", ip) if ip else None
+
+
+def _refusal(busy: bool, failed: Invalid) -> DomainError:
+    return TooManyAttempts(LOGIN_THROTTLED) if busy else failed
 
 
 def log_in(session: Session, *, email: str, password: str, ip: str | None) -> tuple[User, str]:
@@ -87,20 +98,18 @@ def log_in(session: Session, *, email: str, password: str, ip: str | None) -> tu
 
     Returns the user and the new session's secret. Failures say nothing about whether the account exists.
     """
-    cfg = current_app.config
-    keys = _throttle_keys(email, ip)
-    window = timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    account, address = _throttle_keys("login", normalise_email(email), ip)
     with transaction(session):
-        throttle.check(session, keys, limit=cfg["LOGIN_MAX_FAILURES"], window=window, message=LOGIN_THROTTLED)
+        busy = _check_throttles(session, account=account, address=address)
         user = by_email(session, email)
         ok = user is not None and user.is_active and security.verify_password(user.password_hash, password)
         if user is None:
             security.dummy_verify()
         if not ok:
-            throttle.fail(session, keys)
+            throttle.fail(session, [k for k in (account, address) if k])
             audit.log(session, "login_failed", actor_id=user.id if user else None, ip=ip)
     if not ok:
-        raise Invalid(LOGIN_FAILED)
+        raise _refusal(busy, Invalid(LOGIN_FAILED))
     with transaction(session):
         token = start_session(session, user, ip=ip)
         audit.log(session, "login", actor_id=user.id, ip=ip)
@@ -174,15 +183,13 @@ def reauthenticate(session: Session, user: User, *, password: str, ip: str | Non
                    message: str = "That isn't your password.") -> None:
     """Check the password of someone already logged in, before a sensitive act; throttled like logging in,
     so a stolen session cannot be used to guess the password."""
-    cfg = current_app.config
-    keys = [throttle.key("reauth", "account", str(user.id))] + ([throttle.key("reauth", "addr", ip)] if ip else [])
+    account, address = _throttle_keys("reauth", str(user.id), ip)
     with transaction(session):
-        throttle.check(session, keys, limit=cfg["LOGIN_MAX_FAILURES"],
-                       window=timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]), message=LOGIN_THROTTLED)
+        busy = _check_throttles(session, account=account, address=address)
         if security.verify_password(user.password_hash, password):
             return
-        throttle.fail(session, keys)
-    raise Invalid(message, field=field)
+        throttle.fail(session, [k for k in (account, address) if k])
+    raise _refusal(busy, Invalid(message, field=field))
 
 
 def _set_password(session: Session, user: User, new: str) -> None:

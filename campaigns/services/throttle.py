@@ -27,8 +27,13 @@ def failures(session: Session, throttle_key: str, *, window: timedelta) -> int:
 
 def check(session: Session, keys: list[str], *, limit: int, window: timedelta, message: str) -> None:
     """Refuse (429) when any key had `limit` failures within `window`."""
-    if any(failures(session, k, window=window) >= limit for k in keys):
+    if busy(session, keys, limit=limit, window=window):
         raise TooManyAttempts(message)
+
+
+def busy(session: Session, keys: list[str], *, limit: int, window: timedelta) -> bool:
+    """Whether any key had `limit` failures within `window` (for limits that refuse only some answers)."""
+    return any(failures(session, k, window=window) >= limit for k in keys)
 
 
 def fail(session: Session, keys: list[str]) -> None:

@@ -45,14 +45,40 @@ def test_login_failures_are_throttled_per_account_without_revealing_it(session, 
     assert accounts.log_in(session, email=user.email, password=PASSWORD, ip=None)[0].id == user.id
 
 
-def test_login_failures_are_throttled_per_address(session, make_user):
+def test_a_busy_address_refuses_failures_but_lets_a_right_password_in(session, make_user):
+    """Many people can share an address (an office, a proxy): ten failures from it must not lock them all out,
+    but it gets no more answers to wrong guesses."""
     for n in range(10):
         with pytest.raises(Invalid):
             accounts.log_in(session, email=f"nobody{n}@example.org", password="x" * 12, ip="203.0.113.9")
     other = make_user()
     with pytest.raises(TooManyAttempts):
-        accounts.log_in(session, email=other.email, password=PASSWORD, ip="203.0.113.9")
-    assert accounts.log_in(session, email=other.email, password=PASSWORD, ip="198.51.100.1")
+        accounts.log_in(session, email=other.email, password="not the password", ip="203.0.113.9")
+    with pytest.raises(TooManyAttempts):
+        accounts.log_in(session, email="nobody-new@example.org", password="x" * 12, ip="203.0.113.9")
+    assert accounts.log_in(session, email=other.email, password=PASSWORD, ip="203.0.113.9")[0].id == other.id
+    with pytest.raises(Invalid) as elsewhere:
+        accounts.log_in(session, email=other.email, password="not the password", ip="198.51.100.1")
+    assert elsewhere.value.message == accounts.LOGIN_FAILED
+
+
+def test_a_locked_account_stays_locked_from_every_address(session, make_user):
+    user = make_user()
+    for n in range(10):
+        with pytest.raises(Invalid):
+            accounts.log_in(session, email=user.email, password="wrong password!!", ip=f"203.0.113.{n}")
+    with pytest.raises(TooManyAttempts):
+        accounts.log_in(session, email=user.email, password=PASSWORD, ip="198.51.100.1")
+
+
+def test_reauthenticating_from_a_busy_address_works_with_the_right_password(session, make_user):
+    user, strangers = make_user(), [make_user() for _ in range(2)]
+    for n in range(10):
+        with pytest.raises(Invalid):
+            accounts.reauthenticate(session, strangers[n % 2], password="wrong password!!", ip="203.0.113.9")
+    accounts.reauthenticate(session, user, password=PASSWORD, ip="203.0.113.9")
+    with pytest.raises(TooManyAttempts):
+        accounts.reauthenticate(session, user, password="wrong password!!", ip="203.0.113.9")
 
 
 def test_an_unknown_account_fails_with_the_same_message(session):

@@ -158,3 +158,40 @@ def test_joining_with_an_email_that_has_an_account_needs_its_password(client, se
     assert joined.status_code == 302
     assert session.exec(select(Membership).where(Membership.user_id == people.client.id,
                                                  Membership.org_id == people.other_org.id)).first()
+
+
+def _bad_logins(client, *, forwarded_for: str, times: int = 10):
+    for n in range(times):
+        client.post("/login", data={"email": f"nobody{n}@example.org", "password": "wrong password here",
+                                    "csrf_token": csrf_token(client)},
+                    headers={"X-Forwarded-For": forwarded_for}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+
+
+def _wrong_login(client, user, *, forwarded_for: str):
+    return client.post("/login", data={"email": user.email, "password": "wrong password here",
+                                       "csrf_token": csrf_token(client)},
+                       headers={"X-Forwarded-For": forwarded_for}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+
+
+def _throttled(response) -> bool:
+    assert response.status_code == 422
+    return "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(app, people):
+    from campaigns import create_app
+
+    proxied = create_app("testing", DATABASE_URL=app.config["DATABASE_URL"], MAIL_FOLDER=app.config["MAIL_FOLDER"],
+                         TRUSTED_PROXIES=1)
+    client = proxied.test_client()
+    try:
+        _bad_logins(client, forwarded_for="203.0.113.7")
+        assert not _throttled(_wrong_login(client, people.client, forwarded_for="198.51.100.2"))
+        assert _throttled(_wrong_login(client, people.client, forwarded_for="203.0.113.7"))
+    finally:
+        proxied.extensions["campaigns.engine"].dispose()
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_not_believed(client, people):
+    _bad_logins(client, forwarded_for="203.0.113.7")
+    assert _throttled(_wrong_login(client, people.client, forwarded_for="198.51.100.2"))
