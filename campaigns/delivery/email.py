@@ -12,6 +12,7 @@ import hashlib
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,27 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 
 from campaigns import clock
+
+
+class _Policy(EmailPolicy):
+    """The default policy, except that List-Unsubscribe goes out whole: RFC 2369/8058 clients read its URLs as they
+    are, and the default folds a long one into RFC 2047 encoded-words (=?utf-8?q?=3Chttps…), which they cannot use.
+    Its value is ASCII and far below the 998 characters a line may have."""
+
+    UNFOLDED = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+
+    def fold(self, name, value):
+        if name.lower() in self.UNFOLDED:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in self.UNFOLDED:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+POLICY = _Policy()
 
 
 def build(
@@ -32,7 +54,7 @@ def build(
     attachments: list[tuple[str, str, bytes]] | None = None,
 ) -> EmailMessage:
     """A mail with a text part, an optional HTML part, and (filename, mime type, bytes) attachments."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject

@@ -17,9 +17,10 @@ from tests.nudge_helpers import NOON, at, dispatch, nudges, sign_up
 
 class Recorder:
     def __init__(self):
-        self.messages = []
+        self.messages, self.raw = [], []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
         return "250 Message accepted for delivery"
 
@@ -87,6 +88,25 @@ def test_a_confirmation_arrives_with_a_stable_id_one_click_unsubscribe_both_part
     assert "BEGIN:VEVENT" in calendar and f"UID:action-{action.id}@campaigns.example.org" in calendar
     assert "why" not in mail["Subject"].lower() and "You're getting this because" in mail.get_body(
         ("plain",)).get_content()
+
+
+def _raw_header(raw: bytes, name: str) -> str:
+    """A header exactly as it went over the wire, unfolded (RFC 5322 2.2.3), with nothing decoded."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    [value] = [line.split(":", 1)[1] for line in re.sub(r"\r\n[ \t]", " ", head).split("\r\n")
+               if line.lower().startswith(name.lower() + ":")]
+    return value.strip()
+
+
+def test_list_unsubscribe_goes_over_the_wire_unencoded(session, people, smtp):
+    """RFC 2369/8058: mail clients read the URL as is; an RFC 2047 encoded-word (=?utf-8?q?…) hides it."""
+    at(NOON)
+    _mails(session, people.client, 1)
+    dispatch(session)
+    [raw] = smtp.recorder.raw
+    header = _raw_header(raw, "List-Unsubscribe")
+    assert re.fullmatch(r"<https://campaigns\.example\.org/n/unsubscribe/[A-Za-z0-9._~:-]+>", header), header
+    assert _raw_header(raw, "List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
 
 
 def test_the_unsubscribe_link_in_a_mail_switches_that_kind_off(session, people, smtp, client):
