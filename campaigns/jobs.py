@@ -27,6 +27,8 @@ class Job:
 
 #: every periodic job; features add theirs here
 JOBS: list[Job] = [
+    # the scheduler's heartbeat: a site admin's home shows whether a scheduler is alive (services/installation)
+    Job(id="scheduler_heartbeat", func="campaigns.services.installation:beat", seconds=60, misfire_grace_seconds=60),
     Job(id="prune_logs", func="campaigns.services.privacy:prune_logs", cron={"hour": 3}),
     # progress and evaluation (services/progress, outcomes, webhooks)
     Job(id="goal_snapshots", func="campaigns.services.progress:take_snapshots", cron={"hour": 0, "minute": 5},

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.delivery import email
+from campaigns.services import installation
 from campaigns.web.context import my_orgs
 
 bp = Blueprint("meta", __name__)
@@ -22,9 +23,11 @@ def home():
     if user is None:
         return render_template("meta/welcome.html")
     memberships = my_orgs()
-    if len(memberships) == 1:
+    if len(memberships) == 1 and not user.is_admin:
         return redirect(url_for("orgs.home", slug=memberships[0][0].slug))
-    return render_template("meta/home.html", memberships=memberships)
+    health = installation.health(get_session(), user=user) if user.is_admin else None
+    return render_template("meta/home.html", memberships=memberships, health=health,
+                           stale_minutes=int(installation.STALE_AFTER.total_seconds() // 60))
 
 
 @bp.get("/healthz")

@@ -11,7 +11,7 @@ from campaigns.api.orgs import InvitationIn, OrgSettingsIn, RoleIn
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation, Role
-from campaigns.services import audit, orgs, policy
+from campaigns.services import audit, consent_overview, homes, orgs, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.pagination import page_of
@@ -27,8 +27,13 @@ def org_for(slug: str, permission: str = "org.view") -> Organisation:
 @bp.get("/")
 @login_required
 def home(slug: str):
+    """The person's home in the group: their next step first, by what they do here (services/homes)."""
     org = org_for(slug)
-    return render_template("orgs/home.html", org=org, sections=HOME_SECTIONS)
+    me = current_user()
+    mine = homes.home(get_session(), user=me, org=org)
+    return render_template("orgs/home.html", org=org, home=mine, sections=HOME_SECTIONS,
+                           scope_labels=consent_overview.FOR_WORKERS,
+                           may_see_place=lambda item: homes.may_see_place(item, viewer_id=me.id))
 
 
 #: links on an organisation's home page, added to as features land: (endpoint, label, permission)

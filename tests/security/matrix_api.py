@@ -77,6 +77,7 @@ API: dict = {
     "GET /api/v1/me": ANYONE_WITH_A_TOKEN,
     "PATCH /api/v1/me": ANYONE_WITH_A_TOKEN,
     "DELETE /api/v1/me/calendar-feed": "401 204 204 204 204 204 204 204",
+    "GET /api/v1/me/home": ANYONE_WITH_A_TOKEN,
     "POST /api/v1/me/calendar-feed": "401 201 201 201 201 201 201 201",
     "GET /api/v1/me/client-consents": ANYONE_WITH_A_TOKEN,
     "GET /api/v1/me/consents": ANYONE_WITH_A_TOKEN,

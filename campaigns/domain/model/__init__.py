@@ -22,6 +22,7 @@ from campaigns.domain.model.concerns import (
     ConcernCategory,
     ConcernSupport,
 )
+from campaigns.domain.model.installation import SchedulerHeartbeat
 from campaigns.domain.model.nudges import InboxItem, NotificationSettings, Nudge, ReminderRule
 from campaigns.domain.model.progress import (
     CampaignTally,
@@ -39,5 +40,6 @@ __all__ = [
     "CampaignConcern", "CampaignMember", "CampaignTally", "Concern", "ConcernCategory", "ConcernSupport", "Consent",
     "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership",
     "NotificationSettings", "Nudge", "Organisation", "OrgTally", "Outcome", "PersonalGoal", "ReadAccess", "Reflection",
-    "ReminderRule", "Role", "Signup", "Task", "Throttle", "UTCDateTime", "User", "WebhookEndpoint",
+    "ReminderRule", "Role", "SchedulerHeartbeat", "Signup", "Task", "Throttle", "UTCDateTime", "User",
+    "WebhookEndpoint",
 ]
