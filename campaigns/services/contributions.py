@@ -16,7 +16,7 @@ from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Contribution, EventRecord, Goal, Organisation, Task, User
-from campaigns.services import messagebus, policy
+from campaigns.services import messagebus, policy, progress
 from campaigns.services.errors import Conflict, Invalid, NotFound
 from campaigns.services.volunteering import check
 
@@ -169,9 +169,33 @@ def count_verified(session: Session, event: ev.Event, record: EventRecord) -> No
 
 def count_if_pending_counts(session: Session, event: ev.Event, record: EventRecord) -> None:
     """ContributionLogged: where the organisation counts pending contributions, count it now."""
-    org = session.get(Organisation, event.org_id)
-    if org is not None and org.count_pending_contributions:
+    # FOR SHARE: a change of the setting (FOR UPDATE, see recount_pending) waits for this one to commit and then
+    # sees it, or this one waits for the change and reads the new setting; either way nothing is missed. (The
+    # insert's foreign-key lock on the organisation already orders them on PostgreSQL; this says so out loud.)
+    query = select(Organisation.count_pending_contributions).where(Organisation.id == event.org_id)
+    if session.exec(query.with_for_update(read=True)).first():
         _move(session, event.subject_id, count=True)  # type: ignore[arg-type]
+
+
+def recount_pending(session: Session, org_id: int, *, count: bool) -> None:
+    """The organisation switched counting pending contributions on or off: add its pending contributions to their
+    goals (or take them away), each once, then recompute progress. In the caller's transaction, which holds the
+    organisation's row (FOR UPDATE)."""
+    flipped = session.exec(update(Contribution)  # type: ignore[call-overload]
+                           .where(col(Contribution.org_id) == org_id, col(Contribution.status) == "pending",
+                                  col(Contribution.counted) == (not count))
+                           .values(counted=count)
+                           .returning(Contribution.goal_id, Contribution.campaign_id, Contribution.amount)).all()
+    deltas: dict[int, float] = {}
+    for goal_id, _, amount in flipped:
+        deltas[goal_id] = deltas.get(goal_id, 0.0) + (amount if count else -amount)
+    for goal_id in sorted(deltas):
+        session.exec(update(Goal).where(col(Goal.id) == goal_id)  # type: ignore[call-overload]
+                     .values(current=col(Goal.current) + deltas[goal_id]))
+    for campaign_id in sorted({campaign_id for _, campaign_id, _ in flipped}):
+        progress.refresh_campaign(session, campaign_id)
+    for goal_id in sorted(deltas):
+        progress.record_milestones(session, goal_id=goal_id)
 
 
 def uncount_rejected(session: Session, event: ev.Event, record: EventRecord) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Invitation, Membership, Organisation, Role, User
-from campaigns.services import accounts, audit, mail, policy, security, throttle
+from campaigns.services import accounts, audit, contributions, mail, policy, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 
 
@@ -62,10 +62,17 @@ def members(session: Session, org_id: int) -> list[tuple[Membership, User]]:
 
 
 def update_settings(session: Session, org: Organisation, *, actor: User, **changes) -> Organisation:
-    """Change the name, share threshold k, time zone or whether pending contributions count."""
+    """Change the name, share threshold k, time zone or whether pending contributions count (switching that
+    re-counts the pending ones, so every goal's total is what the setting says)."""
     if "share_threshold" in changes and not 1 <= changes["share_threshold"] <= 100:
         raise Invalid("Choose a number between 1 and 100.", field="share_threshold")
     with transaction(session):
+        # the row lock orders this change with contributions being logged (see contributions.recount_pending)
+        locked = select(Organisation).where(Organisation.id == org.id).with_for_update()
+        org = session.exec(locked.execution_options(populate_existing=True)).one()
+        counting = changes.get("count_pending_contributions")
+        if counting is not None and bool(counting) != org.count_pending_contributions:
+            contributions.recount_pending(session, org.id, count=bool(counting))
         for name, value in changes.items():
             setattr(org, name, value)
         session.add(org)
