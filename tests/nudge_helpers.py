@@ -1,5 +1,6 @@
-"""Helpers for the nudge tests: sign-ups as rows plus their events (so these tests never wait on the volunteering
-feature's services), a fixed clock, and looking at what was delivered."""
+"""Helpers for the nudge tests: signing up, stepping back and moving actions through the real use cases (so
+the row locks, the waitlist and promotion are the ones users get), a fixed clock, and looking at what was
+delivered."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from campaigns import clock
-from campaigns.db import transaction
 from campaigns.delivery import dispatcher
-from campaigns.domain import events as ev
-from campaigns.domain.model import Action, CampaignMember, InboxItem, Nudge, Signup, Task
-from campaigns.services import messagebus
+from campaigns.domain.model import Action, CampaignMember, InboxItem, Nudge, Signup, Task, User
+from campaigns.services import actions, signups
 
 #: a Monday at noon in London (GMT): no quiet hours, no DST edge
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -24,44 +23,22 @@ def at(moment: datetime) -> datetime:
 
 
 def sign_up(session, task: Task, user, *, status: str = "confirmed") -> Signup:
-    """A sign-up row and its event, the way the volunteering use case records them."""
-    with transaction(session):
-        signup = Signup(task_id=task.id, user_id=user.id, status=status,
-                        confirmed_at=clock.now() if status == "confirmed" else None)
-        session.add(signup)
-        session.flush()
-        if status == "confirmed":
-            task.taken += 1
-            session.add(task)
-        event = ev.SignupConfirmed if status == "confirmed" else ev.SignupWaitlisted
-        messagebus.record(session, event(org_id=task.org_id, campaign_id=task.campaign_id, subject_id=signup.id,
-                                         task_id=task.id))
+    """Sign up through the volunteering use case (seat lock, waitlist), expecting `status`."""
+    signup = signups.sign_up(session, task_id=task.id, user=user)
+    assert signup.status == status, f"expected a {status} sign-up, got {signup.status}"
+    session.expire(task)  # its seat count moved in the database (read again when next used)
     return signup
 
 
-def cancel(session, signup: Signup) -> None:
-    with transaction(session):
-        task = session.get(Task, signup.task_id)
-        was = signup.status
-        signup.status, signup.cancelled_at = "cancelled", clock.now()
-        session.add(signup)
-        if was == "confirmed":
-            task.taken -= 1
-            session.add(task)
-        messagebus.record(session, ev.SignupCancelled(org_id=task.org_id, campaign_id=task.campaign_id,
-                                                      subject_id=signup.id, task_id=task.id, was=was))
+def cancel(session, signup: Signup, *, by=None) -> Signup:
+    """Step back through the volunteering use case (the freed seat goes to the first on the waitlist)."""
+    return signups.cancel(session, signup_id=signup.id, user=by or session.get(User, signup.user_id))
 
 
-def move(session, action: Action, starts_at: datetime) -> None:
-    with transaction(session):
-        old = action.starts_at
-        length = action.ends_at - action.starts_at
-        action.starts_at, action.ends_at = starts_at, starts_at + length
-        action.sequence += 1
-        session.add(action)
-        messagebus.record(session, ev.ActionRescheduled(
-            org_id=action.org_id, campaign_id=action.campaign_id, subject_id=action.id,
-            old_starts_at=old.isoformat(), new_starts_at=starts_at.isoformat()))
+def move(session, action: Action, starts_at: datetime, *, by) -> Action:
+    """Move an action through its use case, keeping its length; `by` is a coordinator."""
+    return actions.reschedule_action(session, action_id=action.id, user=by, starts_at=starts_at,
+                                     ends_at=starts_at + (action.ends_at - action.starts_at))
 
 
 def join(session, campaign, user, role: str = "member") -> None:

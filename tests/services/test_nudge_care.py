@@ -222,17 +222,18 @@ def test_a_confirm_link_cannot_cancel_and_expires_when_the_action_starts(session
         oneclick.read(session, confirm, "confirm")
 
 
-def test_cancelling_from_the_reminder_uses_the_volunteering_cancel(session, people, shift, monkeypatch):
-    from campaigns.services import signups
-
+def test_cancelling_from_the_reminder_steps_back_and_promotes_the_first_waiting(session, people, shift):
     action, task = shift
+    task.capacity = 1
+    session.add(task)
+    session.commit()
     signup = sign_up(session, task, people.client)
-    calls = []
-    monkeypatch.setattr(signups, "cancel", lambda session, *, signup_id, user: calls.append((signup_id, user.id)),
-                        raising=False)
+    waiting = sign_up(session, task, people.other_client, status="waitlisted")
     _confirm, cancel = _links(session, people.client, action)
     assert oneclick.cancel(session, oneclick.read(session, cancel, "cancel")) is True
-    assert calls == [(signup.id, people.client.id)]
+    session.refresh(signup)
+    session.refresh(waiting)
+    assert (signup.status, waiting.status) == ("cancelled", "confirmed")
 
 
 def test_the_day_before_email_carries_the_one_click_links(session, people, shift, mailbox):

@@ -103,7 +103,7 @@ def test_the_sweep_plans_what_no_event_announced(session, people, shift):
 def test_a_moved_action_sends_the_stale_reminder_never_and_the_new_one_once(session, people, shift):
     action, task = shift
     sign_up(session, task, people.client)
-    move(session, action, action.starts_at + timedelta(days=2))
+    move(session, action, action.starts_at + timedelta(days=2), by=people.coordinator)
     run_until(session, datetime(2026, 3, 12, 0, 0, tzinfo=UTC), step=timedelta(hours=1))
     reminders_sent = inbox(session, people.client, "day_before")
     assert len(reminders_sent) == 1 and "11 March" in reminders_sent[0].body
@@ -160,11 +160,8 @@ def test_signing_up_again_after_cancelling_brings_the_reminders_back(session, pe
     action, task = shift
     signup = sign_up(session, task, people.client)
     cancel(session, signup)
-    with transaction(session):
-        signup.status, signup.confirmed_at = "confirmed", clock.now() + timedelta(minutes=1)
-        session.add(signup)
-        messagebus.record(session, ev.SignupConfirmed(org_id=task.org_id, campaign_id=task.campaign_id,
-                                                      subject_id=signup.id, task_id=task.id))
+    at(clock.now() + timedelta(minutes=1))
+    assert sign_up(session, task, people.client).id == signup.id  # the same row, re-activated
     assert {n.status for n in nudges(session, kind="day_before")} == {"planned"}
 
 
@@ -190,12 +187,9 @@ def test_a_waitlisted_volunteer_hears_when_promoted(session, people, make_action
     first = sign_up(session, task, people.client)
     waiting = sign_up(session, task, people.other_client, status="waitlisted")
     dispatch(session)
-    cancel(session, first)
-    with transaction(session):
-        waiting.status, waiting.confirmed_at = "confirmed", clock.now()
-        session.add(waiting)
-        messagebus.record(session, ev.SignupPromoted(org_id=task.org_id, campaign_id=task.campaign_id,
-                                                     subject_id=waiting.id, task_id=task.id))
+    cancel(session, first)  # the use case promotes the first waiting, in the same transaction
+    session.refresh(waiting)
+    assert waiting.status == "confirmed"
     dispatch(session)
     assert [i.kind for i in inbox(session, people.other_client)] == ["signup_waitlisted", "signup_promoted"]
     promoted = inbox(session, people.other_client)[-1]
