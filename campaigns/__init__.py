@@ -6,12 +6,19 @@ from pathlib import Path
 
 from flask import Flask
 
-import config as config_module
+from campaigns import settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def create_app(config: config_module.Config | str | None = None, *, web: bool = True, **overrides) -> Flask:
+def templates_folder() -> Path:
+    """The pages' templates: the repository's top-level templates/ in a checkout (and an editable install), which
+    the wheel ships as the subpackage campaigns.templates (pyproject: package-dir)."""
+    installed = PACKAGE_DIR / "templates"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def create_app(config: settings.Config | str | None = None, *, web: bool = True, **overrides) -> Flask:
     """Build the app. The only place an app is made; nothing here starts a scheduler.
 
     `web=False` builds the scheduler process's app: the same configuration, database, translations and
@@ -19,11 +26,11 @@ def create_app(config: config_module.Config | str | None = None, *, web: bool = 
     """
     app = Flask(
         __name__,
-        template_folder=str(PACKAGE_DIR.parent / "templates"),
+        template_folder=str(templates_folder()),
         static_folder=str(PACKAGE_DIR / "static"),
         instance_relative_config=True,
     )
-    cfg = config if isinstance(config, config_module.Config) else config_module.load(config)
+    cfg = config if isinstance(config, settings.Config) else settings.load(config)
     for name, value in overrides.items():
         setattr(cfg, name, value)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from importlib.util import find_spec
 
 import click
 from flask import Flask, current_app
@@ -126,7 +127,10 @@ def scheduler_command(once: bool):
 
 
 def init_app(app: Flask) -> None:
-    from campaigns.fuzz import fuzz_command
-
-    for command in (db_cli, create_user, demo, dev, scheduler_command, fuzz_command):
+    for command in (db_cli, create_user, demo, dev, scheduler_command):
         app.cli.add_command(command)
+    # `fuzz` is a developer's tool: it needs schemathesis, which only the dev extra installs
+    if find_spec("schemathesis") is not None:
+        from campaigns.fuzz import fuzz_command
+
+        app.cli.add_command(fuzz_command)

@@ -1,6 +1,7 @@
 """API fuzzing with schemathesis, in-process against the app's own OpenAPI document, with every check on.
 
-Used by the test suite (a few examples per operation) and by `flask --app wsgi fuzz` (a long run on a throwaway
+A developer's tool (the `fuzz` command exists only with the dev extra, which installs schemathesis). Used by the
+test suite (a few examples per operation) and by `flask --app wsgi fuzz` (a long run on a throwaway
 database with demo data, never the configured one: fuzzing writes, deletes and erases).
 
 Identities come from a Web Fuzzing Commons document: the caller acts as `user` (a coordinator), and the

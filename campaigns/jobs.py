@@ -1,18 +1,25 @@
 """The scheduler's periodic jobs, declared as data with stable ids (scheduler.py runs them).
 
-Each job is a function `run(session) -> int | None` (how many things it did, for the log), called inside an app
-context with its own session; it must be idempotent, because two schedulers may run it at once.
+Each job names its function `run(session) -> int | None` (how many things it did, for the log) by reference, not
+by a dotted string, so a renamed function breaks at import and not at 3 a.m. It is called inside an app context
+with its own session; it must be idempotent, because two schedulers may run it at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from campaigns.delivery import dispatcher
+from campaigns.services import digests, installation, outcomes, planner, privacy, progress, webhooks
 
 
 @dataclass(frozen=True)
 class Job:
     id: str  #: stable: APScheduler replaces the job with this id on restart (replace_existing)
-    func: str  #: "module:function"
+    func: Callable[[Session], int | None]
     #: interval in seconds, or a cron spec (e.g. {"hour": 3}) in UTC; exactly one
     seconds: int | None = None
     cron: dict = field(default_factory=dict)
@@ -28,21 +35,21 @@ class Job:
 #: every periodic job; features add theirs here
 JOBS: list[Job] = [
     # the scheduler's heartbeat: a site admin's home shows whether a scheduler is alive (services/installation)
-    Job(id="scheduler_heartbeat", func="campaigns.services.installation:beat", seconds=60, misfire_grace_seconds=60),
-    Job(id="prune_logs", func="campaigns.services.privacy:prune_logs", cron={"hour": 3}),
+    Job(id="scheduler_heartbeat", func=installation.beat, seconds=60, misfire_grace_seconds=60),
+    Job(id="prune_logs", func=privacy.prune_logs, cron={"hour": 3}),
     # progress and evaluation (services/progress, outcomes, webhooks)
-    Job(id="goal_snapshots", func="campaigns.services.progress:take_snapshots", cron={"hour": 0, "minute": 5},
+    Job(id="goal_snapshots", func=progress.take_snapshots, cron={"hour": 0, "minute": 5},
         misfire_grace_seconds=6 * 3600),
-    Job(id="stalled_campaigns", func="campaigns.services.progress:mark_stalled", seconds=3600),
-    Job(id="outcome_reviews", func="campaigns.services.outcomes:plan_reviews", seconds=3600),
-    Job(id="webhook_deliveries", func="campaigns.services.webhooks:plan_deliveries", seconds=30,
+    Job(id="stalled_campaigns", func=progress.mark_stalled, seconds=3600),
+    Job(id="outcome_reviews", func=outcomes.plan_reviews, seconds=3600),
+    Job(id="webhook_deliveries", func=webhooks.plan_deliveries, seconds=30,
         misfire_grace_seconds=60),
-    Job(id="webhook_health", func="campaigns.services.webhooks:switch_off_failing", seconds=900),
+    Job(id="webhook_health", func=webhooks.switch_off_failing, seconds=900),
     # nudges (delivery/dispatcher, services/planner, services/digests): see README "Nudges and the scheduler"
-    Job(id="nudges_dispatch", func="campaigns.delivery.dispatcher:dispatch_due", seconds=10,
+    Job(id="nudges_dispatch", func=dispatcher.dispatch_due, seconds=10,
         seconds_setting="SCHEDULER_TICK_SECONDS", misfire_grace_seconds=60, lane="delivery"),
-    Job(id="nudges_recover_leases", func="campaigns.delivery.dispatcher:recover_leases", seconds=60),
-    Job(id="nudges_sweep", func="campaigns.services.planner:sweep", seconds=900),
-    Job(id="nudges_digests", func="campaigns.services.digests:build_digests", seconds=900),
-    Job(id="nudges_coordinator_digests", func="campaigns.services.digests:build_coordinator_digests", seconds=900),
+    Job(id="nudges_recover_leases", func=dispatcher.recover_leases, seconds=60),
+    Job(id="nudges_sweep", func=planner.sweep, seconds=900),
+    Job(id="nudges_digests", func=digests.build_digests, seconds=900),
+    Job(id="nudges_coordinator_digests", func=digests.build_coordinator_digests, seconds=900),
 ]

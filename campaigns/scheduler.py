@@ -16,7 +16,6 @@ import signal
 import threading
 import time
 from datetime import UTC, datetime
-from importlib import import_module
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -32,11 +31,6 @@ from campaigns.jobs import JOBS, Job
 log = logging.getLogger("campaigns.scheduler")
 
 
-def load(path: str):
-    module, _, name = path.partition(":")
-    return getattr(import_module(module), name)
-
-
 def run_job(app: Flask, job: Job) -> int | None:
     """Run one job once, in an app context with its own session. Never raises: a failure is logged."""
     if stopping.is_set():
@@ -44,9 +38,9 @@ def run_job(app: Flask, job: Job) -> int | None:
     started = time.monotonic()
     try:
         with app.app_context(), session_scope() as session:
-            result = load(job.func)(session)
+            result = job.func(session)
     except Exception:  # a job's failure must never stop the scheduler; log it with its context
-        log.exception("job %s (%s) failed after %.2fs", job.id, job.func, time.monotonic() - started)
+        log.exception("job %s (%s) failed after %.2fs", job.id, job.func.__qualname__, time.monotonic() - started)
         return None
     if result:
         log.info("job %s did %s in %.2fs", job.id, result, time.monotonic() - started)

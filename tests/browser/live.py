@@ -104,13 +104,9 @@ def campaign_org(session, campaign):
 
 def _is_delivery(job) -> bool:
     """The job that sends due nudges (the scheduler's delivery tick)."""
-    return job.func.endswith(":dispatch_due")
+    return job.func.__name__ == "dispatch_due"
 
 
 def _run_job(job):
-    import importlib
-
-    module, name = job.func.split(":")
-    func = getattr(importlib.import_module(module), name)
     with session_scope() as session:
-        return func(session)
+        return job.func(session)

@@ -183,7 +183,7 @@ def test_the_heartbeat_is_one_of_the_schedulers_jobs():
     from campaigns.jobs import JOBS
 
     job = next(j for j in JOBS if j.id == "scheduler_heartbeat")
-    assert job.func == "campaigns.services.installation:beat" and job.seconds == 60
+    assert job.func is installation.beat and job.seconds == 60
 
 
 def test_health_counts_dead_nudges_and_groups(session, people):

@@ -198,7 +198,7 @@ def test_the_progress_jobs_run_in_the_scheduler(app, session, campaign, make_goa
     from campaigns import jobs, scheduler
 
     make_goal()
-    ours = {j.id: j for j in jobs.JOBS if j.func.split(":")[0] in (
+    ours = {j.id: j for j in jobs.JOBS if j.func.__module__ in (
         "campaigns.services.progress", "campaigns.services.outcomes", "campaigns.services.webhooks")}
     assert set(ours) == {"goal_snapshots", "stalled_campaigns", "outcome_reviews", "webhook_deliveries",
                          "webhook_health"}

@@ -45,9 +45,8 @@ def _send(_session) -> None:
 
 def test_sending_has_its_own_lane_and_never_waits_behind_housekeeping(app):
     assert {job.id for job in JOBS if job.lane == "delivery"} == {"nudges_dispatch"}
-    here = "tests.services.test_scheduler"
-    built = scheduler.build(app, [Job(id="slow", func=f"{here}:_hold_the_housekeeping_lane", seconds=3600),
-                                  Job(id="send", func=f"{here}:_send", seconds=3600, lane="delivery")])
+    built = scheduler.build(app, [Job(id="slow", func=_hold_the_housekeeping_lane, seconds=3600),
+                                  Job(id="send", func=_send, seconds=3600, lane="delivery")])
     _held.clear(), _sent.clear()
     runner = threading.Thread(target=built.start, daemon=True)
     runner.start()
@@ -59,12 +58,16 @@ def test_sending_has_its_own_lane_and_never_waits_behind_housekeeping(app):
         runner.join(5)
 
 
+def _fail(_session) -> None:
+    raise LookupError("nothing here")
+
+
 def test_a_job_that_raises_is_logged_with_its_id_and_does_not_escape(app, caplog):
-    broken = Job(id="broken", func="campaigns.no_such_module:run", seconds=60)
+    broken = Job(id="broken", func=_fail, seconds=60)
     with caplog.at_level(logging.ERROR, logger="campaigns.scheduler"):
         assert scheduler.run_job(app, broken) is None
-    assert "job broken (campaigns.no_such_module:run) failed" in caplog.text
-    assert "ModuleNotFoundError" in caplog.text
+    assert "job broken (_fail) failed" in caplog.text
+    assert "LookupError: nothing here" in caplog.text
 
 
 def test_running_every_job_once_survives_failing_ones(app, caplog):
