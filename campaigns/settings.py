@@ -45,6 +45,19 @@ class Config:
     #: where mail goes when no SMTP server is configured (development/demo only)
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", "")
 
+    #: texts go through Twilio when an account and a sender (number or messaging service) are set
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+    TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+    #: another address for Twilio's REST API (a loopback test server); empty: https://api.twilio.com
+    TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")
+    #: countries whose numbers may be texted (ISO 3166, comma-separated)
+    SMS_COUNTRIES = [c.strip().upper() for c in os.environ.get(
+        "SMS_COUNTRIES", "GB,IE,US,CA,ES,FR,DE,NL,BE,PT,IT,AU,NZ").split(",") if c.strip()]
+    #: where texts go without Twilio (development/demo only), readable at /dev/sms
+    SMS_FOLDER = os.environ.get("SMS_FOLDER", "")
+
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 10)
@@ -85,6 +98,8 @@ class Config:
             self.DATABASE_URL = f"sqlite:///{Path(instance_path) / 'campaigns.sqlite'}"
         if not self.MAIL_FOLDER:
             self.MAIL_FOLDER = str(Path(instance_path) / "mail")
+        if not self.SMS_FOLDER:
+            self.SMS_FOLDER = str(Path(instance_path) / "sms")
 
 
 class DevelopmentConfig(Config):

@@ -91,7 +91,8 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app("testing", DATABASE_URL=database_url, MAIL_FOLDER=str(tmp_path / "mail"))
+    app = create_app("testing", DATABASE_URL=database_url, MAIL_FOLDER=str(tmp_path / "mail"),
+                     SMS_FOLDER=str(tmp_path / "sms"))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app

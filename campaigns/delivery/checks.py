@@ -83,7 +83,8 @@ def assess(session: Session, rows: list[Row], now: datetime) -> dict[int, Assess
         if row.org_id is not None and (row.org_id, user.id) not in members:
             reason = "They are no longer a member of the group"
         had = tuple(sent.get((user.id, row.channel), ()))
-        key = (user.is_active, user.erased_at, user.timezone, _settings_key(settings.get(user.id)), had, reason)
+        key = (user.is_active, user.erased_at, user.timezone, user.mobile is not None,
+               _settings_key(settings.get(user.id)), had, reason)
         if key not in states:
             states[key] = person_state(user, settings.get(user.id), had, reason)
         result[row.id] = Assessment(facts[fact], states[key], people[user.id])
@@ -97,7 +98,7 @@ def _settings_key(s) -> tuple | None:
     if s is None:
         return None
     return (s.email_enabled, s.inapp_enabled, tuple(s.muted_kinds or ()), s.quiet_start, s.quiet_end, s.daily_cap,
-            s.weekly_cap, s.digest, s.pause_until)
+            s.weekly_cap, s.digest, s.pause_until, tuple(s.sms_kinds or ()))
 
 
 #: what a person who never changed a setting has (the model's defaults)
@@ -105,7 +106,7 @@ _DEFAULTS = NotificationSettings(user_id=0)
 #: the columns of a recipient that sending needs (rows, not ORM objects: a batch has thousands)
 #: (table columns, not ORM attributes: a Core select skips the ORM's per-row loading)
 _USER = tuple(User.__table__.c[name] for name in ("id", "email", "display_name", "locale", "timezone", "is_active",
-                                                  "erased_at"))
+                                                  "erased_at", "mobile"))
 
 
 def person_state(user, settings, sent, gone: str | None) -> care.PersonState:
@@ -114,7 +115,8 @@ def person_state(user, settings, sent, gone: str | None) -> care.PersonState:
         active=user.is_active and user.erased_at is None, gone=gone, timezone=user.timezone,
         email_enabled=s.email_enabled, inapp_enabled=s.inapp_enabled, muted_kinds=frozenset(s.muted_kinds or ()),
         quiet_start=s.quiet_start, quiet_end=s.quiet_end, daily_cap=s.daily_cap, weekly_cap=s.weekly_cap,
-        digest=s.digest, pause_until=s.pause_until, sent=tuple(sent))
+        digest=s.digest, pause_until=s.pause_until, sent=tuple(sent), sms_kinds=frozenset(s.sms_kinds or ()),
+        mobile=getattr(user, "mobile", None) is not None)
 
 
 def _sent_this_week(session: Session, rows: list[Row], settings: dict, now: datetime) -> dict:

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from campaigns import clock
 from campaigns.db import is_sqlite, transaction
-from campaigns.delivery import checks, inapp, messages
+from campaigns.delivery import Undeliverable, checks, inapp, messages
 from campaigns.domain import care
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Nudge
@@ -42,6 +42,7 @@ CHANNELS = {
     "inapp": "campaigns.delivery.inapp:send",
     "email": "campaigns.delivery.email:send_nudge",
     "webhook": "campaigns.delivery.webhook:send",
+    "sms": "campaigns.delivery.sms:send_nudge",
 }
 BATCH_SIZE = 1000
 LEASE = timedelta(minutes=5)
@@ -238,11 +239,15 @@ def channel(name: str):
 
 
 def _send_one(session: Session, name: str, row: Claimed, worker: str) -> None:
-    """Send one email or webhook, then mark it; a failure is retried later, never lost."""
+    """Send one email, webhook or text, then mark it; a failure is retried later, never lost."""
     nudge = session.get(Nudge, row.id, populate_existing=True)
     try:
         with force_locale(_locale_of(session, nudge)):
             channel(name)(session, nudge)
+    except Undeliverable as refusal:  # the channel found it must not go: skipped with the reason, not retried
+        session.rollback()
+        _record(session, worker, [(row.id, refusal.reason)], [])
+        return
     except Exception as error:  # any failure of the channel is retried, with the error kept for admins
         session.rollback()
         _failed(session, row, worker, error)

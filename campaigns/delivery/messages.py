@@ -176,3 +176,37 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
 
 def _on(at: str) -> str:
     return f" ({at})" if at else ""
+
+
+# -- texts ------------------------------------------------------------------------------------------------------
+def short_when(payload: dict, person: Person, key: str = "at") -> str:
+    """The payload's moment in few characters, for a text: "Tue 11 Mar 18:00" in the person's zone."""
+    raw = payload.get(key)
+    if not raw:
+        return ""
+    return datetime.fromisoformat(raw).astimezone(ZoneInfo(person.timezone)).strftime("%a %d %b %H:%M")
+
+
+def text_words(nudge, person: Person, group: str | None, _=gettext) -> str:
+    """What a nudge says as a text: the group's name, then one or two short sentences (the link and how to
+    stop come after, see services/sms.compose). Written to fit two GSM-7 segments with a title of ~60
+    characters; a longer title is shortened."""
+    p = nudge.payload or {}
+    t, at = p.get("title", ""), short_when(p, person)
+    words = {
+        "signup_confirmed": lambda: _("You're signed up: %(t)s, %(at)s. Reply NO to cancel.", t=t, at=at),
+        "signup_promoted": lambda: _("A place opened up: you're in for %(t)s, %(at)s. Reply NO if it no longer "
+                                     "suits you.", t=t, at=at),
+        "signup_waitlisted": lambda: _("You're on the waiting list for %(t)s. We'll text you if a place opens.",
+                                       t=t),
+        "day_before": lambda: _("Tomorrow: %(t)s, %(at)s. Reply YES if you're coming, NO if you can't make it.",
+                                t=t, at=at),
+        "two_hours_before": lambda: _("Starting soon: %(t)s, %(at)s. See you there!", t=t, at=at),
+        "task_deadline": lambda: _("%(t)s is due %(at)s.", t=t, at=at),
+        "action_moved": lambda: _("%(t)s has moved: now %(at)s. Your place is kept. Reply NO to cancel.",
+                                  t=t, at=at),
+        "action_cancelled": lambda: _("%(t)s is cancelled. There is nothing you need to do.", t=t),
+    }
+    found = words.get(nudge.kind)
+    said = found() if found else render(nudge, person, _, buttons=False).title
+    return f"{group}: {said}" if group else said

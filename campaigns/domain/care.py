@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from campaigns.domain.rules_nudges import DIGESTS, SAFETY, TRANSACTIONAL
+from campaigns.domain.rules_nudges import DIGESTS, SAFETY, TRANSACTIONAL, texted
 
 #: what a folded nudge's skip reason says until its digest is sent
 FOLDED = "Saved for your digest"
@@ -64,6 +64,9 @@ class PersonState:
     weekly_cap: int = 10
     digest: str = "immediate"
     pause_until: datetime | None = None
+    #: kinds they chose to have as texts (rules_nudges.SMS_KINDS), and whether they have a verified mobile
+    sms_kinds: frozenset[str] = frozenset()
+    mobile: bool = False
     #: when capped nudges on this channel were sent to them in the last week
     sent: tuple[datetime, ...] = field(default=())
 
@@ -108,6 +111,10 @@ def _refusal(nudge: NudgeFacts, person: PersonState, now: datetime) -> str | Non
         return "Email is switched off in their settings"
     if nudge.channel == "inapp" and not person.inapp_enabled:
         return "In-app messages are switched off in their settings"
+    if nudge.channel == "sms" and not person.mobile:
+        return "They have no verified mobile number"
+    if nudge.channel == "sms" and not texted(nudge.kind, person.sms_kinds):
+        return "Texts are not switched on for this kind of message"
     if nudge.kind in person.muted_kinds:
         return "They switched this kind of message off"
     if person.pause_until is not None and now < person.pause_until and nudge.kind not in SAFETY \

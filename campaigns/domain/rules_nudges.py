@@ -28,7 +28,21 @@ MUTABLE_KINDS: dict[str, str] = {
     "campaign_stalled": "Coordinators: a campaign has gone quiet",
     "coordinator_digest": "Coordinators: the Monday summary",
     "digest": "My daily or weekly digest",
+    "sms_budget": "Coordinators: the group's monthly texts are running out",
 }
+
+#: kinds a person may also have as a text, with the words shown on their settings page: what matters on the
+#: day (a place, a reminder, a change), never coordinators' alerts or digests
+SMS_KINDS: dict[str, str] = {
+    "signup_confirmed": "You signed up (or got a place from the waiting list)",
+    "signup_waitlisted": "You joined a waiting list",
+    "day_before": "The day before an action you signed up for",
+    "two_hours_before": "Two hours before an action",
+    "task_deadline": "A task's deadline is coming up",
+    "action_moved": "An action you signed up for moved or was cancelled",
+}
+#: kinds that go as a text when the person chose the kind named here
+SMS_KIND_OF = {"signup_promoted": "signup_confirmed", "action_cancelled": "action_moved"}
 
 ANCHORS = ("action_start", "action_end", "task_deadline", "campaign_deadline", "goal_due", "signup", "event")
 AUDIENCES = ("confirmed", "waitlisted", "members_without_signup", "coordinators", "consenting_workers")
@@ -104,6 +118,11 @@ BUILTIN_RULES: tuple[RuleDef, ...] = (
 BUILTIN_KEYS = frozenset(rule.key for rule in BUILTIN_RULES)
 CAPACITY_STEPS = (50, 80, 100)
 MILESTONE_STEPS = (25, 50, 75, 100)
+
+
+def texted(kind: str, chosen) -> bool:
+    """Whether a nudge of this kind goes as a text to someone who chose the kinds `chosen`."""
+    return SMS_KIND_OF.get(kind, kind) in chosen
 
 
 def builtin(key: str) -> RuleDef:

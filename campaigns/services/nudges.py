@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
 from operator import itemgetter
@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlmodel import Session, col, select
 
 from campaigns import clock
-from campaigns.db import is_sqlite, transaction
+from campaigns.db import is_sqlite, remembered, transaction
 from campaigns.domain.model import Nudge, User
 from campaigns.services import audit
 from campaigns.services.errors import Conflict, NotFound
@@ -85,8 +85,27 @@ def plan(session: Session, spec: NudgeSpec) -> int:
 def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
     """Plan many nudges with a few multi-row inserts (the sweep and the benchmark plan thousands at once)."""
     now = clock.now()
+    specs = with_texts(session, specs)
     return insert_new(session, Nudge.__table__, [_row(spec, channel, now) for spec in specs
                                                  for channel in spec.channels], unique=["dedupe_key"])
+
+
+def with_texts(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
+    """The specs, with the sms channel added where the recipient has a verified mobile and chose texts for the
+    kind: nobody else gets an sms row at all (care checks both again at send time). Idempotent."""
+    from campaigns.domain import rules_nudges as rn
+    from campaigns.domain.model import NotificationSettings
+
+    people = {s.recipient_id for s in specs if s.recipient_id is not None and "sms" not in s.channels
+              and rn.SMS_KIND_OF.get(s.kind, s.kind) in rn.SMS_KINDS}
+    if not people:
+        return specs
+    query = (select(NotificationSettings.user_id, NotificationSettings.sms_kinds)
+             .join(User, col(User.id) == NotificationSettings.user_id)
+             .where(among(session, NotificationSettings.user_id, people), col(User.mobile).is_not(None)))
+    chosen = remembered(session, ("texted", frozenset(people)), lambda: dict(session.exec(query).all()))
+    return [replace(s, channels=(*s.channels, "sms")) if s.recipient_id in chosen and "sms" not in s.channels
+            and rn.texted(s.kind, chosen[s.recipient_id]) else s for s in specs]
 
 
 def insert_new(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:

@@ -19,7 +19,7 @@ from campaigns.db import remembered, transaction
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Goal, Nudge, Signup, Task
 from campaigns.services.audiences import audience, coordinators, has_free_places  # noqa: F401 (used by others)
-from campaigns.services.nudges import NudgeSpec, anchor_checksum, plan_many, revive
+from campaigns.services.nudges import NudgeSpec, anchor_checksum, plan_many, revive, with_texts
 
 #: campaigns whose reminders are over
 CLOSED_STAGES = ("closed", "archived")
@@ -171,7 +171,7 @@ def plan_target(session: Session, target: Target | None, *, only: int | None = N
     from campaigns.services.reminders import effective_rules
 
     rules = effective_rules(session, target.campaign_id) if rules is None else rules
-    specs = specs_for(session, target, rules, now=clock.now(), only=only)
+    specs = with_texts(session, specs_for(session, target, rules, now=clock.now(), only=only))
     added = plan_many(session, specs)
     if added < sum(len(spec.channels) for spec in specs):  # some were there already: skipped ones may come back
         revive(session, [spec.dedupe_key(channel)[:200] for spec in specs for channel in spec.channels])

@@ -65,5 +65,23 @@ def dev_mail_one(name: str):
     return render_template("meta/mail_one.html", msg=msg, text=body.get_content() if body else "", name=name)
 
 
+def _dev_texts_only():
+    from campaigns.delivery import sms
+
+    if current_app.config["ENV_NAME"] not in {"development", "testing"} or sms.configured():
+        abort(404)
+
+
+@bp.get("/dev/sms")
+def dev_sms():
+    """Every text the app would have sent, when no SMS provider is configured (development only)."""
+    from campaigns.delivery import sms
+    from campaigns.domain.rules_sms import segments
+
+    _dev_texts_only()
+    texts = [(text, segments(text["body"])) for text in sms.folder_texts()]
+    return render_template("meta/sms_list.html", texts=texts)
+
+
 def _parse(path):
     return BytesParser(policy=email_policy.default).parsebytes(path.read_bytes())

@@ -93,6 +93,7 @@ WEB: dict = {
     "POST contributions.verify": "302 404 404 403 403 403 403 302",
     "GET meta.dev_mail": EVERYONE,
     "GET meta.dev_mail_one": "404 404 404 404 404 404 404 404",
+    "GET meta.dev_sms": EVERYONE,
     "GET meta.healthz": EVERYONE,
     "GET meta.home": "200 302 200 302 302 302 302 302",
     "POST nudges.change_rule": "302 404 404 403 403 403 403 302",
@@ -117,6 +118,9 @@ WEB: dict = {
     "GET nudges.unsubscribe": "400 400 400 400 400 400 400 400",
     "POST nudges.unsubscribe": "400 400 400 400 400 400 400 400",
     "GET orgs.audit_log": COORDINATORS,
+    "GET sms.short_link": "404 404 404 404 404 404 404 404",
+    # the provider's webhooks: no valid X-Twilio-Signature, refused alike for everyone
+    "POST sms.status_callback": "403 403 403 403 403 403 403 403",
     "POST orgs.change_role": "302 404 404 403 403 403 403 400",
     "GET orgs.home": MEMBERS,
     "POST orgs.invite": "302 404 404 403 403 403 403 422",

@@ -25,6 +25,9 @@ SIGNED_TOKEN_EXEMPT: set[str] = {
     # RFC 8058: mail clients POST List-Unsubscribe=One-Click with no cookie; a signed, expiring token names the kind
     "nudges.unsubscribe",
 }
+#: the SMS provider's webhooks carry no cookie; each is refused (403) without a valid X-Twilio-Signature, an HMAC
+#: of the URL and fields with the account's auth token (web/sms.signed_form)
+SIGNED_WEBHOOKS: set[str] = {"sms.status_callback"}
 STRONG_KEY = secrets.token_urlsafe(48)
 
 
@@ -148,7 +151,7 @@ def test_4_2_2_every_form_post_without_a_csrf_token_is_refused_before_the_view_r
     rules = _web_posts(app)
     assert len(rules) >= 10
     for rule in rules:
-        if rule.endpoint in SIGNED_TOKEN_EXEMPT:
+        if rule.endpoint in SIGNED_TOKEN_EXEMPT | SIGNED_WEBHOOKS:
             continue
         original = app.view_functions[rule.endpoint]
 
@@ -172,11 +175,18 @@ def test_4_2_2_signed_link_posts_refuse_a_forged_token(client):
         assert client.post(_url(rule, {"token": "forged.token"})).status_code == 400, endpoint
 
 
+def test_4_2_2_provider_webhooks_refuse_a_forged_signature(client):
+    for endpoint in sorted(SIGNED_WEBHOOKS):
+        rule = next(r for r in client.application.url_map.iter_rules() if r.endpoint == endpoint)
+        response = client.post(_url(rule, {}), data={"MessageSid": "SM1"}, headers={"X-Twilio-Signature": "forged"})
+        assert response.status_code == 403, endpoint
+
+
 def test_4_2_2_only_the_api_and_reviewed_signed_links_are_exempt_from_csrf(app):
     assert all(bp.name.startswith("api_") for bp in csrf._exempt_blueprints)
     exempt_views = {endpoint for endpoint, view in app.view_functions.items()
                     if f"{view.__module__}.{view.__name__}" in csrf._exempt_views}
-    assert exempt_views <= SIGNED_TOKEN_EXEMPT
+    assert exempt_views <= SIGNED_TOKEN_EXEMPT | SIGNED_WEBHOOKS
 
 
 def test_4_2_2_the_api_ignores_cookies_so_it_needs_no_csrf(client, people, login):

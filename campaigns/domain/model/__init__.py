@@ -33,12 +33,13 @@ from campaigns.domain.model.progress import (
     Reflection,
     WebhookEndpoint,
 )
+from campaigns.domain.model.sms import MobileVerification, TextMessage, TextOptOut
 from campaigns.domain.model.volunteering import Action, Contribution, Signup, Task
 
 __all__ = [
     "Action", "ApiToken", "Assessment", "AssessmentConcern", "AuditLog", "AuthSession", "Campaign",
     "CampaignConcern", "CampaignMember", "CampaignTally", "Concern", "ConcernCategory", "ConcernSupport", "Consent",
-    "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership",
+    "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership", "MobileVerification",
     "NotificationSettings", "Nudge", "Organisation", "OrgTally", "Outcome", "PersonalGoal", "ReadAccess", "Reflection",
     "ReminderRule", "Role", "SchedulerHeartbeat", "Signup", "Task", "Throttle", "UTCDateTime", "User",
     "WebhookEndpoint",

@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     #: sha256 of the secret in the personal calendar feed URL
     calendar_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    #: E.164 (+447700900123), verified by a code or by a guest's confirmed sign-up; texts go here
+    mobile: str | None = Field(default=None, max_length=16, unique=True, index=True)
+    mobile_verified_at: datetime | None = utc_field()
     created_at: datetime = utc_field(default_now=True)
     erased_at: datetime | None = utc_field()
 
@@ -47,8 +50,14 @@ class Organisation(SQLModel, table=True):
     #: whether contributions still awaiting verification count toward goals
     count_pending_contributions: bool = Field(default=False)
     timezone: str = Field(default="Europe/London", max_length=64)
+    #: ISO 3166 country: phone numbers written without +country are read as this country's
+    country: str = Field(default="GB", max_length=2)
+    #: SMS segments the group may send in a calendar month (its time zone); safety notices go beyond it
+    sms_monthly_budget: int = Field(default=500)
     created_at: datetime = utc_field(default_now=True)
 
+    #: (sms_monthly_budget is bounded by the settings use case: a new CHECK would mean rebuilding this table,
+    #: which every other table references)
     __table_args__ = (CheckConstraint("share_threshold >= 1", name="ck_org_share_threshold"),)
 
 

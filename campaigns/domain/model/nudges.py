@@ -50,7 +50,7 @@ class Nudge(SQLModel, table=True):
     subject_id: int | None = None
     #: checksum of the anchor time the nudge was planned for; a moved anchor makes it stale
     anchor_checksum: str | None = Field(default=None, max_length=16)
-    channel: str = Field(max_length=10)  #: inapp | email | webhook
+    channel: str = Field(max_length=10)  #: inapp | email | webhook | sms
     due_at: datetime = utc_field(nullable=False)
     #: latest moment it still makes sense to send; after it the nudge is skipped
     expires_at: datetime | None = utc_field()
@@ -69,7 +69,7 @@ class Nudge(SQLModel, table=True):
         CheckConstraint(
             "status IN ('planned', 'sending', 'sent', 'skipped', 'failed', 'dead')", name="ck_nudge_status"
         ),
-        CheckConstraint("channel IN ('inapp', 'email', 'webhook')", name="ck_nudge_channel"),
+        CheckConstraint("channel IN ('inapp', 'email', 'webhook', 'sms')", name="ck_nudge_channel"),
         Index("ix_nudge_due", "status", "next_attempt_at"),
         Index("ix_nudge_subject", "subject_type", "subject_id"),
         #: caps count what a person was sent in the last week
@@ -105,6 +105,8 @@ class NotificationSettings(SQLModel, table=True):
     pause_until: datetime | None = utc_field()
     #: kinds the person switched off, e.g. ["unfilled_tasks"]
     muted_kinds: list = json_field(list)
+    #: kinds the person also wants as a text (to their verified mobile); none until they choose
+    sms_kinds: list = json_field(list)
 
     __table_args__ = (
         CheckConstraint("daily_cap >= 0 AND weekly_cap >= 0", name="ck_notification_caps"),
