@@ -39,8 +39,8 @@ from campaigns.domain.model.volunteering import Action, Contribution, Signup, Ta
 __all__ = [
     "Action", "ApiToken", "Assessment", "AssessmentConcern", "AuditLog", "AuthSession", "Campaign",
     "CampaignConcern", "CampaignMember", "CampaignTally", "Concern", "ConcernCategory", "ConcernSupport", "Consent",
-    "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership", "MobileVerification",
-    "NotificationSettings", "Nudge", "Organisation", "OrgTally", "Outcome", "PersonalGoal", "ReadAccess", "Reflection",
-    "ReminderRule", "Role", "SchedulerHeartbeat", "Signup", "Task", "Throttle", "UTCDateTime", "User",
-    "WebhookEndpoint",
+    "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership",
+    "MobileVerification", "NotificationSettings", "Nudge", "Organisation", "OrgTally", "Outcome", "PersonalGoal",
+    "ReadAccess", "Reflection", "ReminderRule", "Role", "SchedulerHeartbeat", "Signup", "Task", "TextMessage",
+    "TextOptOut", "Throttle", "UTCDateTime", "User", "WebhookEndpoint",
 ]

@@ -1,8 +1,8 @@
 """text messages: the SMS log, opt-outs, mobile verification; nudges on the sms channel; a person's mobile and
 SMS choices; a group's country and monthly text budget
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from campaigns.domain.model.base import UTCDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
