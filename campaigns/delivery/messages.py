@@ -108,10 +108,10 @@ def render(nudge, person: Person, _=gettext, *, buttons: bool = True) -> Message
     link = payload.get("link") or _subject_link(payload) or "/inbox"
     message = Message(title=title, body=body, why=_why(nudge.kind, payload, _), link=link,
                       lines=list(payload.get("lines", [])))
-    if buttons and nudge.kind == "day_before" and payload.get("audience") == "confirmed":
+    if buttons:
         from campaigns.services import oneclick
 
-        message.buttons = oneclick.buttons(person_id=person.id, payload=payload)
+        message.buttons = oneclick.buttons(person_id=person.id, kind=nudge.kind, payload=payload)
     return message
 
 

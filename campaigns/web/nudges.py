@@ -31,7 +31,8 @@ bp = Blueprint("nudges", __name__)
 @login_required
 def inbox_page():
     page = page_of(inbox.items(get_session(), current_user()), size=30)
-    return render_template("nudges/inbox.html", page=page)
+    step_backs = oneclick.inbox_step_backs(get_session(), current_user(), page.items)
+    return render_template("nudges/inbox.html", page=page, step_backs=step_backs)
 
 
 @bp.post("/inbox/<int:item_id>/read")

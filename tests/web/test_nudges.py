@@ -1,6 +1,8 @@
 """Pages: inbox with its unread badge, notification settings and stepping back, rules and delivery status for
 coordinators, dead letters for admins, and the no-login one-click and unsubscribe pages."""
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -161,13 +163,50 @@ def test_one_click_confirm_works_without_login_or_csrf_and_twice_is_harmless(cli
     assert signup.reconfirmed_at is not None
 
 
-def test_one_click_cancel_frees_the_place(client, session, people, reminder_link, monkeypatch):
-    from campaigns.services import signups
-
+def test_one_click_cancel_frees_the_place(client, session, people, reminder_link):
     action, signup = reminder_link
-    monkeypatch.setattr(signups, "cancel", lambda session, *, signup_id, user: None, raising=False)
     token = oneclick.token(person_id=people.client.id, action_id=action.id, choice="cancel")
     assert "free for someone else" in client.post(f"/n/cancel/{token}").get_data(as_text=True)
+    session.refresh(signup)
+    assert signup.status == "cancelled"
+
+
+def _step_back_url(text: str) -> str:
+    found = re.search(r"Can't make it\? Step back[^\n]*?(https?://\S+/n/cancel/[^\s\"<]+)", text)
+    assert found, text
+    return found.group(1).split("://", 1)[1].split("/", 1)[1]
+
+
+@pytest.mark.parametrize("until", [NOON, datetime(2026, 3, 4, 10, 5, tzinfo=UTC)],
+                         ids=["confirmation", "two hours before"])
+def test_the_confirmation_and_reminder_emails_carry_a_one_click_step_back(client, session, people, reminder_link,
+                                                                          mailbox, until):
+    from tests.nudge_helpers import run_until
+
+    _action, signup = reminder_link
+    run_until(session, until, step=timedelta(hours=1)) if until > NOON else dispatch(session)
+    mail = mailbox()[-1]
+    assert signup.user_id == people.client.id and mail["To"] == people.client.email
+    path = _step_back_url(mail.get_body(("plain",)).get_content())
+    assert "/n/cancel/" in (mail.get_body(("html",)).get_content())
+    assert client.get(f"/{path}").status_code == 200  # a page with one button: GET changes nothing
+    assert "free for someone else" in client.post(f"/{path}").get_data(as_text=True)
+    session.refresh(signup)
+    assert signup.status == "cancelled"
+
+
+def test_the_confirmation_in_the_inbox_carries_the_step_back_link(client, session, people, login, reminder_link):
+    _action, signup = reminder_link
+    dispatch(session)
+    login(people.client)
+    page = html.unescape(client.get("/inbox").get_data(as_text=True))
+    found = re.search(r'<a href="(/n/cancel/[^"]+)"[^>]*>Can\'t make it\? Step back</a>', page)
+    assert found, page
+    client.post(found.group(1))
+    session.refresh(signup)
+    assert signup.status == "cancelled"
+    after = html.unescape(client.get("/inbox").get_data(as_text=True))
+    assert "Can't make it? Step back" not in after  # no place left to give up
 
 
 def test_a_forged_or_mismatched_link_is_refused_kindly(client, people, reminder_link):
