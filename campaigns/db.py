@@ -25,7 +25,9 @@ T = TypeVar("T")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for `url`, with our SQLite pragmas and transaction handling."""
+    """An engine for `url`, with our SQLite pragmas and transaction handling. Errors never show the statement's
+    parameters: they are what people wrote (concerns, names), and an error log is no place for them."""
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -131,7 +131,7 @@ class GoalOut(ma.Schema):
 
 # -- personal goals ------------------------------------------------------------------------------------------
 class PersonalGoalIn(StrictSchema):
-    text = Text(required=True, min_length=1, max_length=500)
+    text = Text(required=True, min_length=1, max_length=500, multiline=True)
     shared_with_worker = ma.fields.Boolean(load_default=False, metadata={
         "description": "Let your worker (a worker you have given a consent to) see it."})
     done = ma.fields.Boolean(allow_none=True, load_default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,9 @@ import marshmallow as ma
 from flask import after_this_request, current_app, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
 
+from campaigns import limits
 from campaigns.auth import current_user
 from campaigns.db import count, get_session
 from campaigns.domain.model import User
@@ -17,12 +20,29 @@ from campaigns.domain.rules import zone_names
 
 PREFIX = "/api/v1"
 BEARER = [{"bearer": []}]
+#: text this long or longer may span lines (descriptions, notes, messages), shorter text is one line (names, titles)
+MULTILINE_FROM = 1000
 #: deepest nesting of arrays and objects a request body may have (ours need 3; a parser's recursion is finite)
 MAX_JSON_DEPTH = 20
 
 
+class _Parser(FlaskParser):
+    """webargs's parser; a number past Python's digit limit (4,300 digits) makes json raise a plain ValueError,
+    not the JSONDecodeError webargs turns into a 400, so that is a 400 problem here too, not a 500."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:
+            abort(400, message="A number in the JSON body has too many digits.")
+
+
 class Blueprint(SmorestBlueprint):
     """A feature's API blueprint: bearer auth documented and JSON bodies required on writes."""
+
+    ARGUMENTS_PARSER = _Parser()
 
     def __init__(self, name: str, import_name: str, *, description: str, url_prefix: str = PREFIX):
         super().__init__(name, import_name, url_prefix=url_prefix, description=description)
@@ -150,6 +170,18 @@ class StrictSchema(ma.Schema):
     json_body = False
 
     @ma.pre_load
+    def _readable_text(self, data, **_kwargs):
+        """Control characters are refused in every field, before any other rule (see campaigns.limits)."""
+        if not isinstance(data, dict):
+            return data
+        fields = {f.data_key or name: f for name, f in self.fields.items()}
+        errors = {key: [problem] for key, value in data.items()
+                  if (problem := _text_problem(value, multiline=_is_multiline(fields.get(key))))}
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+    @ma.pre_load
     def _json_types(self, data, **_kwargs):
         if not self.json_body or not isinstance(data, dict):
             return data
@@ -159,6 +191,23 @@ class StrictSchema(ma.Schema):
         if errors:
             raise ma.ValidationError(errors)
         return data
+
+
+def _is_multiline(declared) -> bool:
+    if isinstance(declared, ma.fields.List):
+        declared = declared.inner
+    return bool(getattr(declared, "multiline", False))
+
+
+def _text_problem(value, *, multiline: bool) -> str | None:
+    """The first problem with the text anywhere in a submitted value (nested lists and objects included)."""
+    if isinstance(value, str):
+        return limits.text_problem(value, multiline=multiline)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((p for item in value if (p := _text_problem(item, multiline=multiline))), None)
+    return None
 
 
 _JSON_TYPE_ERRORS = {"boolean": "Not a valid boolean.", "integer": "Not a valid integer.",
@@ -202,9 +251,7 @@ class Id(ma.fields.Integer):
     huge number is a 422 at the edge and never overflows the database driver."""
 
     def __init__(self, **kwargs):
-        from campaigns.limits import MAX_ID
-
-        kwargs.setdefault("validate", ma.validate.Range(min=1, max=MAX_ID, error="Choose one from the list."))
+        kwargs.setdefault("validate", ma.validate.Range(min=1, max=limits.MAX_ID, error="Choose one from the list."))
         super().__init__(**kwargs)
 
 
@@ -234,11 +281,15 @@ class Text(ma.fields.String):
     """A trimmed string with a length limit: empty and oversized text are refused at the edge.
 
     The length is checked as sent (what the OpenAPI document's minLength/maxLength say), then the text is trimmed;
-    text that is only spaces counts as empty (the document's pattern asks for a non-space character)."""
+    text that is only spaces counts as empty (the document's pattern asks for a non-space character). Long text
+    (1,000 characters or more, or `multiline=True`) may hold tabs and line breaks; shorter text is one line."""
 
     default_error_messages = {"blank": "Write something here; spaces alone don't count."}
+    #: whether tabs and line breaks are allowed (StrictSchema refuses other control characters everywhere)
+    multiline = False
 
-    def __init__(self, *, max_length: int, min_length: int = 0, **kwargs):
+    def __init__(self, *, max_length: int, min_length: int = 0, multiline: bool | None = None, **kwargs):
+        self.multiline = max_length >= MULTILINE_FROM if multiline is None else multiline
         if min_length:
             kwargs["metadata"] = {"pattern": r"\S", **kwargs.get("metadata", {})}
         super().__init__(validate=ma.validate.Length(min=min_length, max=max_length), **kwargs)

@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from flask_smorest.pagination import Page
 
-from campaigns.api.common import BEARER, Blueprint, Id, StrictSchema, Text, caller, paginate
+from campaigns.api.common import BEARER, MULTILINE_FROM, Blueprint, Id, StrictSchema, Text, caller, paginate
 from campaigns.db import get_session
 from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Organisation
@@ -27,6 +27,7 @@ class KindText(Text):
     """Trimmed text with a length limit, refused with a plain message."""
 
     def __init__(self, *, max_length: int, min_length: int = 0, **kwargs):
+        self.multiline = max_length >= MULTILINE_FROM
         message = ("Write between {min} and {max} characters." if min_length
                    else "Keep this to {max} characters or fewer.")
         ma.fields.String.__init__(

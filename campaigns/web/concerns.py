@@ -13,6 +13,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Concern, Organisation
+from campaigns.limits import text_problem
 from campaigns.services import assessments, concern_board, concerns, consent_overview, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
@@ -70,6 +71,8 @@ def raise_form(slug: str):
     if request.method == "GET":
         return _raise_page(org, forms.Form())
     title, description = request.form.get("title", ""), request.form.get("description", "")
+    if text_problem(title) or text_problem(description, multiline=True):  # unreadable: nothing to compare
+        return _raise_page(org, forms.load(ConcernIn()), status=422)
     found = concern_board.similar(get_session(), org_id=org.id, title=title, description=description)
     similar = list(zip(concern_board.present_many(get_session(), [c for c, _s in found], current_user(), org),
                        [s for _c, s in found], strict=True))

@@ -31,9 +31,11 @@ class Page:
 
 
 def page_of(query, size: int = 50) -> Page:
-    number = request.args.get("page", 1, type=int) or 1
-    number = max(1, number)
+    """The page `?page=` asks for; a number past the last page shows the last one (an offset that large would
+    overflow the database driver), and anything but a number shows the first."""
     session = get_session()
     total = count(session, query)
+    last = max(1, -(-total // size))
+    number = min(max(1, request.args.get("page", 1, type=int) or 1), last)
     items = list(session.exec(query.offset((number - 1) * size).limit(size)))
     return Page(items=items, number=number, size=size, total=total)

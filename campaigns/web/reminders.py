@@ -13,6 +13,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Task
+from campaigns.limits import row_id
 from campaigns.services import nudges as nudge_rows
 from campaigns.services import policy, reminders
 from campaigns.services.errors import DomainError
@@ -107,8 +108,8 @@ def deliveries(campaign_id: int):
     session = get_session()
     status = request.args.get("status") if request.args.get("status") in nudge_rows.STATUSES else None
     subject = None
-    if request.args.get("action", type=int):
-        subject = ("action", request.args.get("action", type=int))
+    if request.args.get("action", type=row_id):
+        subject = ("action", request.args.get("action", type=row_id))
     counts = nudge_rows.status_counts(session, campaign.id)
     actions = list(session.exec(select(Action).where(Action.campaign_id == campaign.id)
                                 .order_by(col(Action.starts_at))))
