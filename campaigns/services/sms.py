@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -36,8 +37,6 @@ OPTED_OUT = "The number replied STOP"
 BUDGET_SPENT = "The group's monthly text budget is used up"
 #: kinds that answer what the number just sent (STOP, HELP…): they go even to a number that opted out
 ANSWERS = frozenset({"answer"})
-#: what a text says after its words; a link comes before it
-FOOTER = " STOP to end"
 BUDGET_STEPS = (80, 100)
 
 
@@ -104,16 +103,16 @@ def _recorded(session: Session, text: Text) -> TextMessage:
                           essential=text.essential, idempotency_key=key, status="sending")
         session.add(row)
         session.flush()
-        row.body = compose(text.words, short_url(row.id) if text.link else None)
+        row.body = compose(text.words, short_url(row.id) if text.link else None, stop=text.kind not in ANSWERS)
         counted = rules_sms.segments(row.body)
         row.encoding, row.segments = counted.encoding, counted.count
         session.add(row)
     return row
 
 
-def compose(words: str, url: str | None) -> str:
+def compose(words: str, url: str | None, *, stop: bool = True) -> str:
     """The words, then the link and how to stop, in at most two segments (the words give way)."""
-    tail = (f" {url}" if url else "") + FOOTER
+    tail = (f" {url}" if url else "") + (" " + _("STOP to end") if stop else "")
     return rules_sms.fit("{}" + tail, shrinkable=words.strip(), limit=2)
 
 

@@ -6,6 +6,7 @@ from email import policy as email_policy
 from email.parser import BytesParser
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from campaigns.auth import current_user
@@ -81,6 +82,28 @@ def dev_sms():
     _dev_texts_only()
     texts = [(text, segments(text["body"])) for text in sms.folder_texts()]
     return render_template("meta/sms_list.html", texts=texts)
+
+
+@bp.post("/dev/sms/reply")
+def dev_sms_reply():
+    """Reply to a text as its recipient would (development only): the same handling as the provider's webhook."""
+    import secrets
+
+    from flask import flash, request
+
+    from campaigns.services import sms_replies
+    from campaigns.services.errors import DomainError
+
+    _dev_texts_only()
+    try:
+        answer = sms_replies.receive(get_session(), number=request.form.get("number", "").strip()[:20],
+                                     body=request.form.get("body", "")[:1600], sid="DEV" + secrets.token_hex(16))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("meta.dev_sms"))
+    flash(_("Reply received. The answer: %(answer)s", answer=answer.body) if answer else
+          _("Reply received; it needs no answer."), "success")
+    return redirect(url_for("meta.dev_sms"))
 
 
 def _parse(path):

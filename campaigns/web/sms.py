@@ -7,7 +7,8 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from campaigns.db import get_session
 from campaigns.extensions import csrf
-from campaigns.services import sms
+from campaigns.services import sms, sms_replies
+from campaigns.services.errors import Invalid
 
 bp = Blueprint("sms", __name__)
 
@@ -49,3 +50,17 @@ def status_callback():
     sms.report(get_session(), sid=form.get("MessageSid", "")[:64], status=form.get("MessageStatus", ""),
                key=request.args.get("k", "")[:40] or None, error_code=_code(form.get("ErrorCode")))
     return Response(status=204)
+
+
+@bp.post("/sms/inbound")
+@csrf.exempt
+def inbound():
+    """A text someone sent to our number: handled (YES, NO, STOP, START, HELP or words for the coordinators);
+    any answer goes out as a text of its own, so this answers Twilio with an empty TwiML document."""
+    form = signed_form()
+    try:
+        sms_replies.receive(get_session(), number=form.get("From", "")[:20], body=form.get("Body", "")[:1600],
+                            sid=form.get("MessageSid", "")[:64])
+    except Invalid as error:
+        return Response(error.message, status=400, mimetype="text/plain")
+    return Response(EMPTY_TWIML, mimetype="text/xml")

@@ -94,6 +94,7 @@ WEB: dict = {
     "GET meta.dev_mail": EVERYONE,
     "GET meta.dev_mail_one": "404 404 404 404 404 404 404 404",
     "GET meta.dev_sms": EVERYONE,
+    "POST meta.dev_sms_reply": "302 302 302 302 302 302 302 302",
     "GET meta.healthz": EVERYONE,
     "GET meta.home": "200 302 200 302 302 302 302 302",
     "POST nudges.change_rule": "302 404 404 403 403 403 403 302",
@@ -121,6 +122,7 @@ WEB: dict = {
     "GET sms.short_link": "404 404 404 404 404 404 404 404",
     # the provider's webhooks: no valid X-Twilio-Signature, refused alike for everyone
     "POST sms.status_callback": "403 403 403 403 403 403 403 403",
+    "POST sms.inbound": "403 403 403 403 403 403 403 403",
     "POST orgs.change_role": "302 404 404 403 403 403 403 400",
     "GET orgs.home": MEMBERS,
     "POST orgs.invite": "302 404 404 403 403 403 403 422",

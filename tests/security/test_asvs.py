@@ -27,7 +27,7 @@ SIGNED_TOKEN_EXEMPT: set[str] = {
 }
 #: the SMS provider's webhooks carry no cookie; each is refused (403) without a valid X-Twilio-Signature, an HMAC
 #: of the URL and fields with the account's auth token (web/sms.signed_form)
-SIGNED_WEBHOOKS: set[str] = {"sms.status_callback"}
+SIGNED_WEBHOOKS: set[str] = {"sms.status_callback", "sms.inbound"}
 STRONG_KEY = secrets.token_urlsafe(48)
 
 
