@@ -126,9 +126,17 @@ def test_3_4_production_cookies_are_secure_host_prefixed_httponly_samesite(produ
 
 
 def test_production_refuses_a_weak_secret_key(database_url):
-    for weak in ("", "changeme", "short-key"):
+    for weak in ("", "changeme", "short-key", "a" * 32, "ab" * 32, "0123456789" * 4, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab!",
+                 "abcabcabcabcabcabcabcabcabcabcabXYZ"):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
             create_app("production", DATABASE_URL=database_url, SECRET_KEY=weak)
+
+
+def test_production_takes_random_keys_of_every_usual_kind(database_url):
+    for _ in range(20):
+        for key in (secrets.token_urlsafe(48), secrets.token_hex(16), secrets.token_hex(), secrets.token_urlsafe(24)):
+            app = create_app("production", DATABASE_URL=database_url, SECRET_KEY=key)
+            app.extensions["campaigns.engine"].dispose()
 
 
 # -- V4 access control: CSRF on every state-changing form -----------------------------------------------------
