@@ -12,7 +12,7 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import AuthSession, NotificationSettings, User
 from campaigns.domain.rules import is_valid_timezone
-from campaigns.services import audit, inbox, policy, security, throttle
+from campaigns.services import audit, inbox, policy, security, throttle, tokens
 from campaigns.services.errors import Conflict, DomainError, Invalid, TooManyAttempts
 
 LOGIN_FAILED = "That email and password don't match an account. Check them and try again."
@@ -168,7 +168,8 @@ def revoke_all_sessions(session: Session, user_id: int) -> None:
 
 
 def change_password(session: Session, user: User, *, current: str, new: str, ip: str | None) -> str:
-    """Change the password, end every session of this person, and return a fresh one for this browser."""
+    """Change the password, end every session and API token of this person, and return a fresh session for this
+    browser."""
     reauthenticate(session, user, password=current, ip=ip, field="current_password",
                    message="That isn't your current password.")
     security.check_password_rules(new, email=user.email, field="new_password")
@@ -193,10 +194,12 @@ def reauthenticate(session: Session, user: User, *, password: str, ip: str | Non
 
 
 def _set_password(session: Session, user: User, new: str) -> None:
+    """A new password ends every login session and API token of the person (they were made with the old one)."""
     user.password_hash = security.hash_password(new)
     session.add(user)
     session.flush()
     revoke_all_sessions(session, user.id)
+    tokens.revoke_all(session, user.id)
 
 
 def _reset_fingerprint(user: User) -> str:

@@ -58,6 +58,17 @@ def revoke(session: Session, user: User, token_id: int, *, ip: str | None = None
     return token
 
 
+def revoke_all(session: Session, user_id: int) -> int:
+    """Revoke every live token of a person (a new password ends them, as it ends login sessions: whoever had the
+    old password may have made one). Returns how many were live."""
+    live = select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    revoked = list(session.exec(live))
+    for token in revoked:
+        token.revoked_at = clock.now()
+        session.add(token)
+    return len(revoked)
+
+
 def authenticate(session: Session, secret: str) -> User | None:
     """The user a bearer token belongs to, if it is live."""
     if not secret.startswith(PREFIX):

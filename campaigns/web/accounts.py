@@ -172,7 +172,8 @@ def change_password():
             form.fail(error)
         else:
             auth.begin(current_user(), token)
-            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            flash(_("Your password is changed. Other devices have been logged out and your API tokens revoked."),
+                  "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password=form)
 

@@ -4,7 +4,7 @@ import pytest
 
 from campaigns import clock
 from campaigns.domain.model import AuditLog, AuthSession
-from campaigns.services import accounts, security
+from campaigns.services import accounts, security, tokens
 from campaigns.services.errors import Conflict, Invalid, TooManyAttempts
 from tests.factories import PASSWORD
 
@@ -134,3 +134,22 @@ def test_audit_log_records_logins_without_secrets(session, make_user):
     assert {r.action for r in rows} >= {"login", "login_failed"}
     assert all(PASSWORD not in str(r) and "wrong password" not in str(r) for r in rows)
     assert session.exec(AuthSession.__table__.select()).all()[0].token_hash != ""
+
+
+def test_a_new_password_revokes_every_api_token(session, make_user):
+    user = make_user()
+    _, before = tokens.create(session, user, name="sync")
+    _, other = tokens.create(session, user, name="phone")
+    assert tokens.authenticate(session, before).id == user.id
+    accounts.change_password(session, user, current=PASSWORD, new="a completely new phrase", ip=None)
+    assert tokens.authenticate(session, before) is None and tokens.authenticate(session, other) is None
+    _, after = tokens.create(session, user, name="sync again")
+    assert tokens.authenticate(session, after).id == user.id
+
+
+def test_a_password_reset_revokes_every_api_token(session, make_user):
+    user = make_user()
+    _, secret = tokens.create(session, user, name="sync")
+    accounts.reset_password(session, token=accounts.password_reset_token(user), new="a completely new phrase",
+                            ip=None)
+    assert tokens.authenticate(session, secret) is None

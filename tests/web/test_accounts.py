@@ -27,6 +27,19 @@ def test_login_rotates_the_session_and_logout_revokes_it_server_side(client, peo
     assert client.get("/account").status_code == 302
 
 
+def test_password_change_revokes_api_tokens_and_says_so(app, client, session, people, login):
+    from campaigns.services import tokens
+
+    _, secret = tokens.create(session, people.client, name="sync")
+    login(people.client)
+    assert "revokes your API tokens" in client.get("/account").get_data(as_text=True)
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "a completely new phrase",
+        "csrf_token": csrf_token(client, "/account")}, follow_redirects=True)
+    assert "your API tokens revoked" in response.get_data(as_text=True)
+    assert app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
 def test_password_change_logs_out_other_browsers(app, client, people, login):
     other = app.test_client()
     login(people.client)
