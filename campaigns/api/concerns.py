@@ -124,8 +124,15 @@ class ConcernOut(ma.Schema):
         "description": "Only for a worker: the clients they supported it for."})
 
 
+class CampaignRef(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
 class SimilarOut(ConcernOut):
     score = ma.fields.Float(metadata={"description": "How alike, 0 to 1."})
+    campaigns = ma.fields.List(ma.fields.Nested(CampaignRef), metadata={
+        "description": "Campaigns already built on this concern: join or support one instead of raising a twin."})
 
 
 class AssessmentOut(ma.Schema):
@@ -196,11 +203,15 @@ class Similar(MethodView):
     @blp.response(200, SimilarOut(many=True))
     @blp.paginate(Page)
     def get(self, args, org_id: int):
-        """Open or shared concerns that read like `q`, most alike first: support one instead of raising a twin."""
+        """Concerns that read like `q` (open, shared or already in a campaign), most alike first: support one, or
+        join its campaign, instead of raising a twin."""
         org = org_for(org_id)
-        found = concern_board.similar(get_session(), org_id=org.id, title=args["q"], exclude_id=args["exclude"])
+        found = concern_board.similar(get_session(), org_id=org.id, title=args["q"], exclude_id=args["exclude"],
+                                      language=caller().locale)
         shown = concern_board.present_many(get_session(), [c for c, _ in found], caller(), org)
-        return [{**data, "score": score} for data, (_, score) in zip(shown, found, strict=True)]
+        in_campaigns = concern_board.campaigns_of(get_session(), [c.id for c, _ in found])
+        return [{**data, "score": score, "campaigns": [{"id": i, "name": n} for i, n in in_campaigns.get(c.id, [])]}
+                for data, (c, score) in zip(shown, found, strict=True)]
 
 
 @blp.route("/orgs/<int:org_id>/concerns/export")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from campaigns.domain import concern_words
+
 #: the social-context categories of a concern (DOMAIN.md: the Assessment step), in the order forms show them
 CATEGORIES: dict[str, str] = {
     "economic": "Money and economic pressure",
@@ -22,25 +24,13 @@ CATEGORIES: dict[str, str] = {
 BOARD_STATUSES = ("open", "shared", "in_campaign", "closed")
 #: statuses in which a concern still takes supports
 SUPPORTABLE = ("open", "shared", "in_campaign")
-#: statuses of concerns offered as "similar" and as merge partners
+#: statuses of concerns still open to merging (similar ones are offered from SUPPORTABLE)
 LIVE = ("open", "shared")
 
 TITLE_MAX = 140
 DESCRIPTION_MAX = 5000
 TAG_MAX = 30
 TAGS_MAX = 10
-
-STOP_WORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being below between both
-but by can cannot could did do does doing down during each few for from further had has have having he her here
-hers him his how i if in into is it its just me more most my no nor not now of off on once only or other our ours
-out over own same she should so some such than that the their them then there these they this those through to
-too under until up us very was we were what when where which while who whom why will with would you your yours
-get gets got keep keeps still really also even much many one people thing things lot need needs
-""".split())
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
     """Tags lower-cased, trimmed, without '#', duplicates or blanks, in the order given."""
@@ -71,19 +61,9 @@ def category_problem(categories: Iterable[str]) -> str | None:
     return None
 
 
-def _stem(word: str) -> str:
-    # light plural folding, so "rents" meets "rent" and "clinics" meets "clinic"
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def tokens(text: str) -> frozenset[str]:
-    """The meaningful words of a text: lower-cased, stop-words and very short words removed, plurals folded."""
-    words = (w.lower() for w in _WORD.findall(text or ""))
-    return frozenset(_stem(w) for w in words if len(w) > 2 and w not in STOP_WORDS)
+def tokens(text: str, language: str = "en") -> frozenset[str]:
+    """The meaningful words of a text in its language: stop-words dropped, stemmed, synonyms joined."""
+    return concern_words.meaningful_words(text, language)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -92,11 +72,18 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def similarity(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
-    """How alike two concerns read, 0..1: word overlap of the whole text, with titles weighing more."""
-    whole = jaccard(tokens(f"{title_a} {text_a}"), tokens(f"{title_b} {text_b}"))
-    titles = jaccard(tokens(title_a), tokens(title_b))
-    return round(max(whole, 0.5 * whole + 0.5 * titles), 3)
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much of the shorter text the longer one says too (a short title against a long description)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def similarity(title_a: str, text_a: str, title_b: str, text_b: str, language: str = "en") -> float:
+    """How alike two concerns read, 0..1: what they share of their words, the titles weighing more."""
+    whole_a, whole_b = tokens(f"{title_a} {text_a}", language), tokens(f"{title_b} {text_b}", language)
+    titles = jaccard(tokens(title_a, language), tokens(title_b, language))
+    return round(max(jaccard(whole_a, whole_b), 0.5 * overlap(whole_a, whole_b) + 0.5 * titles), 3)
 
 
 #: below this, two concerns are not worth suggesting as the same

@@ -17,7 +17,15 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, or_, select
 
 from campaigns.domain import rules_concerns as rules
-from campaigns.domain.model import Concern, ConcernCategory, ConcernSupport, Organisation, User
+from campaigns.domain.model import (
+    Campaign,
+    CampaignConcern,
+    Concern,
+    ConcernCategory,
+    ConcernSupport,
+    Organisation,
+    User,
+)
 from campaigns.domain.rules import visible_count
 from campaigns.services import policy
 
@@ -131,16 +139,30 @@ def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
 
 
 def similar(session: Session, *, org_id: int, title: str, description: str = "", exclude_id: int | None = None,
-            limit: int = 5) -> list[tuple[Concern, float]]:
-    """Open or shared concerns of the organisation that read like this text, most alike first."""
-    if not rules.tokens(f"{title} {description}"):
+            limit: int = 5, language: str = "en") -> list[tuple[Concern, float]]:
+    """Concerns of the organisation that read like this text, most alike first: open, shared, or already in a
+    campaign (then joining or supporting that campaign beats raising a twin)."""
+    if not rules.tokens(f"{title} {description}", language):
         return []
-    query = (select(Concern).where(Concern.org_id == org_id, col(Concern.status).in_(rules.LIVE))
+    query = (select(Concern).where(Concern.org_id == org_id, col(Concern.status).in_(rules.SUPPORTABLE))
              .order_by(col(Concern.id).desc()).limit(500))
-    scored = [(c, rules.similarity(title, description, c.title, c.description)) for c in session.exec(query)
-              if c.id != exclude_id]
+    scored = [(c, rules.similarity(title, description, c.title, c.description, language))
+              for c in session.exec(query) if c.id != exclude_id]
     scored = [pair for pair in scored if pair[1] >= rules.SIMILAR_ENOUGH]
     return sorted(scored, key=lambda pair: (-pair[1], -(pair[0].id or 0)))[:limit]
+
+
+def campaigns_of(session: Session, concern_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """Concern id -> the campaigns built on it, as (id, name), for "there is already a campaign about this"."""
+    ids = list(concern_ids)
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if ids:
+        query = (select(CampaignConcern.concern_id, Campaign.id, Campaign.name)
+                 .join(Campaign, col(Campaign.id) == CampaignConcern.campaign_id)
+                 .where(col(CampaignConcern.concern_id).in_(ids)).order_by(col(Campaign.id)))
+        for concern_id, campaign_id, name in session.exec(query):
+            found[concern_id].append((campaign_id, name))
+    return dict(found)
 
 
 def merge_candidates(session: Session, concern: Concern) -> list[Concern]:

@@ -60,8 +60,14 @@ def _on_behalf_choices(org: Organisation, scope: str) -> list:
 
 def _raise_page(org: Organisation, form: forms.Form, similar=None, checked=False, status=200):
     chosen = request.form.getlist("categories") if request.method == "POST" else []
-    return render_template("concerns/raise.html", form=form, chosen=chosen, similar=similar or [], checked=checked,
-                           clients=_on_behalf_choices(org, "raise_concerns"), **_common(org)), status
+    similar = similar or []
+    in_campaigns = concern_board.campaigns_of(get_session(), [c["id"] for c, _s in similar
+                                                              if c["status"] == "in_campaign"])
+    # each campaign once, in the order of the concerns that led to it (most alike first)
+    campaigns = list(dict.fromkeys(pair for c, _s in similar for pair in in_campaigns.get(c["id"], [])))
+    return render_template("concerns/raise.html", form=form, chosen=chosen, similar=similar, checked=checked,
+                           campaigns=campaigns, clients=_on_behalf_choices(org, "raise_concerns"),
+                           **_common(org)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -73,7 +79,8 @@ def raise_form(slug: str):
     title, description = request.form.get("title", ""), request.form.get("description", "")
     if text_problem(title) or text_problem(description, multiline=True):  # unreadable: nothing to compare
         return _raise_page(org, forms.load(ConcernIn()), status=422)
-    found = concern_board.similar(get_session(), org_id=org.id, title=title, description=description)
+    found = concern_board.similar(get_session(), org_id=org.id, title=title, description=description,
+                                  language=current_user().locale)
     similar = list(zip(concern_board.present_many(get_session(), [c for c, _s in found], current_user(), org),
                        [s for _c, s in found], strict=True))
     if request.form.get("submit") == "check":
@@ -100,7 +107,7 @@ def _concern_in(org: Organisation, concern_id: int, permission: str = "org.view"
 def _concern_page(org: Organisation, concern: Concern, *, error: str | None = None, status: int = 200):
     session, user = get_session(), current_user()
     similar = concern_board.similar(session, org_id=org.id, title=concern.title, description=concern.description,
-                                    exclude_id=concern.id)
+                                    exclude_id=concern.id, language=user.locale)
     can = {name: policy.allowed(session, user, permission, org.id) for name, permission in (
         ("merge", "concern.merge"), ("close", "concern.close"), ("assess", "assessment.write"))}
     return render_template(

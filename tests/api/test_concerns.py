@@ -153,7 +153,8 @@ def test_acting_for_a_client_needs_their_consent(session, api, people, raise_one
 
 def test_similar_concerns_and_the_board_filters(session, api, people, raise_one):
     rent = raise_one(title="Rent rises we can't keep up with")
-    raise_one(actor=people.worker, title="No interpreter at the clinic", categories=["health_access"])
+    raise_one(actor=people.worker, title="No interpreter at the clinic", categories=["health_access"],
+              description="Appointments go ahead without one.")
     caller = api(people.other_client)
     found = caller.get(f"/api/v1/orgs/{people.org.id}/concerns/similar?q=our+rent+keeps+rising")
     assert found.status_code == 200 and [c["id"] for c in found.get_json()] == [rent.id]

@@ -67,3 +67,11 @@ def test_similar_concerns_score_above_unrelated_ones():
 ])
 def test_client_names_are_found_as_whole_words(text, found):
     assert rules.names_found(text, ["Alex", "alex@example.org", "A"]) == found
+
+
+def test_spanish_concerns_are_stemmed_and_compared_in_spanish():
+    rent = ("El alquiler sube y no podemos pagar", "")
+    twin = ("Subida de alquileres", "Los alquileres aumentaron otra vez.")
+    other = ("No hay intérprete en la clínica", "")
+    assert rules.tokens("Los alquileres", "es") == rules.tokens("el alquiler", "es") == {"alquil"}
+    assert rules.similarity(*rent, *twin, "es") >= rules.SIMILAR_ENOUGH > rules.similarity(*rent, *other, "es")
