@@ -12,9 +12,9 @@ import base64
 import hashlib
 import hmac
 import json
+import http.client
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,43 +65,70 @@ def send(session: Session, nudge: Nudge) -> None:
         raise WebhookError("The endpoint is switched off.")
     allow_http = current_app.config["ALLOW_HTTP_WEBHOOKS"]
     problem = rules.webhook_url_problem(endpoint.url, allow_http=allow_http)
-    if problem is None and not allow_http and _resolves_privately(endpoint.url):
-        problem = "The address resolves to a private network."
     if problem:
         raise WebhookError(problem)
+    address = resolve(endpoint.url, allow_private=allow_http)
     body = body_of(nudge.payload.get("body", {}))
     msg_id = nudge.payload.get("webhook_id") or f"msg_{nudge.dedupe_key}"
-    post(endpoint.url, body, headers_for(endpoint.secret, msg_id, body))
+    post(endpoint.url, body, headers_for(endpoint.secret, msg_id, body), address=address)
 
 
-def post(url: str, body: str, headers: dict[str, str]) -> int:
-    """POST without following redirects or using proxies; returns the 2xx status or raises WebhookError."""
-    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")  # noqa: S310
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+def resolve(url: str, *, allow_private: bool) -> str:
+    """The one address the delivery connects to, resolved once and checked: connecting by name would resolve it
+    again, and a name can answer a public address to the check and a private one to the connection (DNS
+    rebinding)."""
+    parts = urlsplit(url)
     try:
-        with opener.open(request, timeout=TIMEOUT) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        raise WebhookError(f"The endpoint answered HTTP {error.code}.") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise WebhookError(f"Could not reach the endpoint: {reason}"[:500]) from None
+        found = socket.getaddrinfo(parts.hostname, parts.port or _PORTS[parts.scheme], type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise WebhookError(f"Could not resolve the endpoint's name: {error}"[:500]) from None
+    addresses = [info[4][0] for info in found]
+    if not addresses:
+        raise WebhookError("Could not resolve the endpoint's name.")
+    if not allow_private and any(rules.is_private_host(address) for address in addresses):
+        raise WebhookError("The address resolves to a private network.")
+    return addresses[0]
+
+
+_PORTS = {"http": 80, "https": 443}
+
+
+def post(url: str, body: str, headers: dict[str, str], *, address: str) -> int:
+    """POST to `address` (the checked one) as `url`'s host: TLS verifies the host's certificate. Redirects are
+    not followed (a redirect could point anywhere, even at our own network) and no proxy is used. Returns the
+    2xx status or raises WebhookError."""
+    parts = urlsplit(url)
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = kind(parts.hostname, parts.port, address=address, timeout=TIMEOUT)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body=body.encode(), headers=headers)
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise WebhookError(f"Could not reach the endpoint: {error}"[:500]) from None
+    finally:
+        connection.close()
     if not 200 <= status < 300:
         raise WebhookError(f"The endpoint answered HTTP {status}.")
     return status
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a delivery: it could point anywhere (even at our own network)."""
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to a fixed address, whatever the host name resolves to now."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise urllib.error.HTTPError(req.full_url, code, "redirects are not followed", headers, fp)
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-def _resolves_privately(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        return False  # unreachable hosts fail at connect time, with a clearer message
-    return any(rules.is_private_host(address) for address in addresses)
+class _PinnedHTTPS(_PinnedHTTP):
+    """HTTPS to a fixed address, verifying the certificate of the URL's host name."""
+
+    default_port = 443
+
+    def connect(self):
+        super().connect()
+        self.sock = ssl.create_default_context().wrap_socket(self.sock, server_hostname=self.host)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -82,15 +84,28 @@ def webhook_url_problem(url: str, *, allow_http: bool) -> str | None:
     return None
 
 
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names as a literal, in any form a resolver takes: 127.0.0.1 and [::1], but also the
+    legacy IPv4 spellings (0x7f000001, 2130706433, 0177.0.0.1, 127.1) that inet_aton reads. None for a name."""
+    host = host.strip("[]").split("%")[0]
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[0-9a-fA-FxX.]+", host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None  # a name made of hex letters, like cafe.de
+
+
 def is_private_host(host: str) -> bool:
-    """Whether `host` names this machine or a private network (by name or address literal)."""
+    """Whether `host` names this machine or a private network (by name or address literal, in any spelling)."""
     if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".localhost"):
         return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]").split("%")[0])
-    except ValueError:
-        return False
-    return not address.is_global
+    address = host_address(host)
+    return address is not None and not address.is_global
 
 
 def summarize_answers(answers: list[tuple[int, int, int]], k: int) -> dict | None:

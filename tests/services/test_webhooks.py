@@ -2,6 +2,7 @@
 event log, retried through the nudges dispatcher, switched off after three failing days."""
 
 import json
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -208,6 +209,56 @@ def test_https_to_a_public_host_is_required_outside_development(app, session, pe
     endpoint, secret = webhooks.create(session, org_id=people.org.id, user=people.coordinator,
                                        url="https://hooks.example.org/in", event_types=["GoalReached"])
     assert endpoint.id and secret.startswith("whsec_")
+
+
+@pytest.mark.parametrize("host", ["0x7f000001", "2130706433", "0177.0.0.1", "127.1", "0", "10.1", "[::ffff:127.0.0.1]",
+                                  "[::1]", "0x0a000001"])
+def test_numeric_hosts_in_any_spelling_are_refused_when_private(app, session, people, host):
+    app.config["ALLOW_HTTP_WEBHOOKS"] = False
+    with pytest.raises(Invalid) as refused:
+        webhooks.create(session, org_id=people.org.id, user=people.coordinator, url=f"https://{host}/x",
+                        event_types=["GoalReached"])
+    assert refused.value.errors["url"]
+
+
+def test_a_delivery_connects_to_the_address_it_checked(app, session, people, campaign, monkeypatch):
+    """DNS rebinding: the name answers a public address to the check, then a private one. The delivery resolves
+    once and connects to the address it checked, never by name again."""
+    app.config["ALLOW_HTTP_WEBHOOKS"] = False
+    endpoint, _ = webhooks.create(session, org_id=people.org.id, user=people.coordinator,
+                                  url="https://rebinding.example.org/hook", event_types=["GoalReached"])
+    answers, connected = iter(["8.8.8.8", "127.0.0.1", "127.0.0.1"]), []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port or 443))]
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    record(session, goal_reached(campaign))
+    deliver(session)
+    assert connected == [("8.8.8.8", 443)]
+    [row] = session.exec(select(Nudge).where(Nudge.endpoint_id == endpoint.id)).all()
+    assert "no network in tests" in (row.last_error or "")
+
+
+def test_a_name_that_resolves_privately_is_not_delivered_to(app, session, people, campaign, monkeypatch):
+    app.config["ALLOW_HTTP_WEBHOOKS"] = False
+    endpoint, _ = webhooks.create(session, org_id=people.org.id, user=people.coordinator,
+                                  url="https://inside.example.org/hook", event_types=["GoalReached"])
+    connected = []
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("8.8.8.8", 443)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 443))])
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: connected.append(address))
+    record(session, goal_reached(campaign))
+    deliver(session)
+    assert connected == []
+    [row] = session.exec(select(Nudge).where(Nudge.endpoint_id == endpoint.id)).all()
+    assert "private network" in (row.last_error or "")
 
 
 def test_unknown_event_types_are_refused(session, people, receiver):
