@@ -63,7 +63,8 @@ def test_the_dashboard_shows_stages_progress_charts_seats_reviews_and_nudges(cli
 def test_charts_read_without_sight_or_script(client, login, people, busy):
     login(people.coordinator)
     html = page(client, f"/campaigns/{busy.id}/progress")
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    start = html.index('<svg class="chart"')
+    svg = html[start:html.index("</svg>", start)]
     assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
     assert 'class="ideal"' in svg and 'class="actual"' in svg and 'class="projected"' in svg
     assert "style" not in svg
@@ -287,3 +288,14 @@ def test_activity_pages_show_the_feed(client, login, session, people, busy):
     login(people.outsider)
     assert client.get(f"/campaigns/{busy.id}/activity").status_code == 404
     assert client.get(f"/o/{people.org.slug}/activity").status_code == 404
+
+
+@pytest.mark.parametrize(("taken", "width"), [(4, "4.00"), (8, "8.00"), (1, "1.00"), (37, "37.00")])
+def test_progress_bars_draw_the_true_value_not_a_5_percent_step(client, login, session, people, campaign,
+                                                                make_task, taken, width):
+    task = make_task(title="Letter writers", capacity=100, taken=taken)
+    login(people.coordinator)
+    html = page(client, f"/tasks/{task.id}/roster")
+    bar = html[html.index('role="progressbar"'):]
+    assert re.search(r'<rect class="progress-fill"[^>]* width="([\d.]+)"', bar).group(1) == width
+    assert f'aria-valuenow="{taken}"' in bar and "style=" not in html
