@@ -37,15 +37,15 @@ def create_app(config: settings.Config | str | None = None, *, web: bool = True,
     cfg.finalise(app.instance_path)
     app.config.from_object(cfg)
 
-    from campaigns import api, auth, cli, db, limits, logs, security_headers
+    from campaigns import api, auth, cli, db, i18n, limits, logs, security_headers
     from campaigns import web as pages
-    from campaigns.extensions import babel, csrf
+    from campaigns.extensions import csrf
 
     logs.init_app(app)
     limits.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=auth.preferred_locale)
+    i18n.init_app(app)
     auth.init_app(app)
     security_headers.init_app(app)
     if web:

@@ -7,7 +7,7 @@ takes only `Authorization: Bearer …`, so it needs no CSRF protection.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import AnonymousUserMixin, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -70,15 +70,6 @@ def end() -> None:
         accounts.log_out(get_session(), token, ip=client_ip())
     logout_user()
     session.clear()
-
-
-def preferred_locale() -> str:
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    user = current_user()
-    if user is not None:
-        return user.locale
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 
 def init_app(app: Flask) -> None:

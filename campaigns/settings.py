@@ -52,7 +52,7 @@ class Config:
     SHARE_THRESHOLD = _int("SHARE_THRESHOLD", 3)
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
     #: languages people may choose; add one once its catalog exists in campaigns/translations (README)
-    LANGUAGES = [code.strip() for code in os.environ.get("LANGUAGES", "en").split(",") if code.strip()]
+    LANGUAGES = [code.strip() for code in os.environ.get("LANGUAGES", "en,es").split(",") if code.strip()]
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 587)

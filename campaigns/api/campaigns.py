@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import abort
 
 from campaigns.api.campaign_schemas import (
@@ -179,7 +180,7 @@ class MyPersonalGoal(MethodView):
         """Your own personal goal for the campaign (private to you, and your worker if you share it)."""
         goal = personal_goals.mine(get_session(), user=caller(), campaign=_campaign(campaign_id))
         if goal is None:
-            abort(404, message="You haven't set a personal goal for this campaign.")
+            abort(404, message=_("You haven't set a personal goal for this campaign."))
         return personal_out(goal)
 
     @blp.doc(security=BEARER)

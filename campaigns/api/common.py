@@ -8,6 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import after_this_request, current_app, request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
@@ -88,10 +89,10 @@ def _authenticate_first():
 def _require_json_body():
     if request.method in {"POST", "PUT", "PATCH"} and request.content_length:
         if not request.is_json:
-            abort(415, message="Send the body as JSON, with Content-Type: application/json.")
+            abort(415, message=_("Send the body as JSON, with Content-Type: application/json."))
         # checked before parsing: a deep [[[[… body would otherwise exhaust the parser's recursion (a 500)
         if too_deep(request.get_data(cache=True), MAX_JSON_DEPTH):
-            abort(400, message=f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
+            abort(400, message=_("The JSON body nests deeper than %(n)s levels.", n=MAX_JSON_DEPTH))
 
 
 def too_deep(data: bytes, limit: int) -> bool:
@@ -122,7 +123,7 @@ def caller() -> User:
     """The user behind the bearer token, or a 401 problem."""
     user = current_user()
     if user is None:
-        abort(401, message="Send a personal API token as 'Authorization: Bearer cmp_…'.",
+        abort(401, message=_("Send a personal API token as 'Authorization: Bearer cmp_…'."),
               headers={"WWW-Authenticate": 'Bearer realm="campaigns"'})
     return user
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from campaigns.api.common import Id, StrictSchema, Text, Timezone, WallClock
 from campaigns.domain import rules_volunteering as rules
@@ -40,7 +41,7 @@ def _window_check(data: dict) -> None:
     if start and end and (start.tzinfo is None) != (end.tzinfo is None):
         return  # one wall-clock and one exact moment: the service compares them once both are in UTC
     if start and end and end <= start:
-        raise ma.ValidationError("The end must be after the start.", "ends_at")
+        raise ma.ValidationError(_("The end must be after the start."), "ends_at")
 
 
 class ActionDetailsIn(StrictSchema):

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from campaigns.domain.rules_nudges import DIGESTS, SAFETY, TRANSACTIONAL, texted
+from campaigns.domain.text import N_
 
 #: what a folded nudge's skip reason says until its digest is sent
-FOLDED = "Saved for your digest"
-EXPIRED = "Its moment had passed, so it was not sent late"
+FOLDED = N_("Saved for your digest")
+EXPIRED = N_("Its moment had passed, so it was not sent late")
 
 
 @dataclass(frozen=True)
@@ -104,22 +105,22 @@ def _refusal(nudge: NudgeFacts, person: PersonState, now: datetime) -> str | Non
     if nudge.expires_at is not None and now >= nudge.expires_at:
         return EXPIRED
     if not person.active:
-        return "The account is closed"
+        return N_("The account is closed")
     if person.gone:
         return person.gone
     if nudge.channel == "email" and not person.email_enabled:
-        return "Email is switched off in their settings"
+        return N_("Email is switched off in their settings")
     if nudge.channel == "inapp" and not person.inapp_enabled:
-        return "In-app messages are switched off in their settings"
+        return N_("In-app messages are switched off in their settings")
     if nudge.channel == "sms" and not person.mobile:
-        return "They have no verified mobile number"
+        return N_("They have no verified mobile number")
     if nudge.channel == "sms" and not texted(nudge.kind, person.sms_kinds):
-        return "Texts are not switched on for this kind of message"
+        return N_("Texts are not switched on for this kind of message")
     if nudge.kind in person.muted_kinds:
-        return "They switched this kind of message off"
+        return N_("They switched this kind of message off")
     if person.pause_until is not None and now < person.pause_until and nudge.kind not in SAFETY \
             and nudge.kind not in TRANSACTIONAL:
-        return "They are taking a break from messages"
+        return N_("They are taking a break from messages")
     return None
 
 
@@ -148,7 +149,7 @@ def _quiet_hold(person: PersonState, now: datetime) -> Hold | None:
     local = now.astimezone(ZoneInfo(person.timezone)).time()
     if not in_quiet_hours(local, person.quiet_start, person.quiet_end):
         return None
-    return Hold(next_morning(now, person), "It fell in their quiet hours")
+    return Hold(next_morning(now, person), N_("It fell in their quiet hours"))
 
 
 def _cap_hold(person: PersonState, now: datetime) -> Hold | None:
@@ -156,7 +157,7 @@ def _cap_hold(person: PersonState, now: datetime) -> Hold | None:
     today = now.astimezone(tz).date()
     week = [s for s in person.sent if now - s < timedelta(days=7)]
     if len([s for s in week if s.astimezone(tz).date() == today]) >= person.daily_cap:
-        return Hold(next_morning(now, person, days=1), "They had had their nudges for the day")
+        return Hold(next_morning(now, person, days=1), N_("They had had their nudges for the day"))
     if len(week) >= person.weekly_cap:
         # the week frees a place when the oldest nudge in it is seven days old
         frees = sorted(week)[len(week) - person.weekly_cap] + timedelta(days=7) if person.weekly_cap else \
@@ -164,5 +165,5 @@ def _cap_hold(person: PersonState, now: datetime) -> Hold | None:
         until = max(frees, now + timedelta(minutes=1))
         if in_quiet_hours(until.astimezone(tz).time(), person.quiet_start, person.quiet_end):
             until = next_morning(until, person)
-        return Hold(until, "They had had their nudges for the week")
+        return Hold(until, N_("They had had their nudges for the week"))
     return None

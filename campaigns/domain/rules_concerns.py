@@ -6,18 +6,19 @@ import re
 from collections.abc import Iterable
 
 from campaigns.domain import concern_words
+from campaigns.domain.text import N_
 
 #: the social-context categories of a concern (DOMAIN.md: the Assessment step), in the order forms show them
 CATEGORIES: dict[str, str] = {
-    "economic": "Money and economic pressure",
-    "housing": "Housing",
-    "work": "Work",
-    "health_access": "Access to health care",
-    "community_support": "Community support",
-    "cultural_language": "Culture or language",
-    "discrimination": "Discrimination",
-    "safety": "Safety",
-    "other": "Something else",
+    "economic": N_("Money and economic pressure"),
+    "housing": N_("Housing"),
+    "work": N_("Work"),
+    "health_access": N_("Access to health care"),
+    "community_support": N_("Community support"),
+    "cultural_language": N_("Culture or language"),
+    "discrimination": N_("Discrimination"),
+    "safety": N_("Safety"),
+    "other": N_("Something else"),
 }
 
 #: statuses people may filter the board by (merged concerns only appear through their survivor)
@@ -45,9 +46,9 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 def tag_problem(tags: list[str]) -> str | None:
     """Why a (cleaned) list of tags is refused, or None."""
     if len(tags) > TAGS_MAX:
-        return f"Use at most {TAGS_MAX} tags."
+        return N_("Use at most %(n)s tags.", n=TAGS_MAX)
     if any(len(tag) > TAG_MAX for tag in tags):
-        return f"Keep each tag to {TAG_MAX} characters or fewer."
+        return N_("Keep each tag to %(n)s characters or fewer.", n=TAG_MAX)
     return None
 
 
@@ -55,9 +56,9 @@ def category_problem(categories: Iterable[str]) -> str | None:
     """Why a choice of categories is refused, or None."""
     chosen = list(categories)
     if not chosen:
-        return "Choose at least one area this concern is about."
+        return N_("Choose at least one area this concern is about.")
     if any(c not in CATEGORIES for c in chosen):
-        return "Choose areas from the list."
+        return N_("Choose areas from the list.")
     return None
 
 

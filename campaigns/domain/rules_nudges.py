@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from campaigns.domain.text import N_
+
 # -- kinds -----------------------------------------------------------------------------------------------------
 #: answers to something the person just did: never held, capped or folded into a digest
 TRANSACTIONAL = frozenset({"signup_confirmed", "signup_waitlisted", "signup_promoted"})
@@ -15,31 +17,31 @@ SAFETY = frozenset({"action_moved", "action_cancelled"})
 DIGESTS = frozenset({"digest", "coordinator_digest"})
 #: kinds a person may switch off on their settings page, with the words shown there
 MUTABLE_KINDS: dict[str, str] = {
-    "day_before": "The day before an action you signed up for",
-    "two_hours_before": "Two hours before an action",
-    "after_action": "“How did it go?” after an action",
-    "task_deadline": "A task's deadline is coming up",
-    "unfilled_tasks": "An action still needs volunteers",
-    "reminder": "Other reminders your coordinators set up",
-    "message": "Messages from coordinators to volunteers",
-    "outcome_review": "Coordinators: time to review an outcome",
-    "capacity_alert": "Coordinators: a task is filling up",
-    "goal_milestone": "Coordinators: a goal reached a milestone",
-    "campaign_stalled": "Coordinators: a campaign has gone quiet",
-    "coordinator_digest": "Coordinators: the Monday summary",
-    "digest": "My daily or weekly digest",
-    "sms_budget": "Coordinators: the group's monthly texts are running out",
+    "day_before": N_("The day before an action you signed up for"),
+    "two_hours_before": N_("Two hours before an action"),
+    "after_action": N_("“How did it go?” after an action"),
+    "task_deadline": N_("A task's deadline is coming up"),
+    "unfilled_tasks": N_("An action still needs volunteers"),
+    "reminder": N_("Other reminders your coordinators set up"),
+    "message": N_("Messages from coordinators to volunteers"),
+    "outcome_review": N_("Coordinators: time to review an outcome"),
+    "capacity_alert": N_("Coordinators: a task is filling up"),
+    "goal_milestone": N_("Coordinators: a goal reached a milestone"),
+    "campaign_stalled": N_("Coordinators: a campaign has gone quiet"),
+    "coordinator_digest": N_("Coordinators: the Monday summary"),
+    "digest": N_("My daily or weekly digest"),
+    "sms_budget": N_("Coordinators: the group's monthly texts are running out"),
 }
 
 #: kinds a person may also have as a text, with the words shown on their settings page: what matters on the
 #: day (a place, a reminder, a change), never coordinators' alerts or digests
 SMS_KINDS: dict[str, str] = {
-    "signup_confirmed": "You signed up (or got a place from the waiting list)",
-    "signup_waitlisted": "You joined a waiting list",
-    "day_before": "The day before an action you signed up for",
-    "two_hours_before": "Two hours before an action",
-    "task_deadline": "A task's deadline is coming up",
-    "action_moved": "An action you signed up for moved or was cancelled",
+    "signup_confirmed": N_("You signed up (or got a place from the waiting list)"),
+    "signup_waitlisted": N_("You joined a waiting list"),
+    "day_before": N_("The day before an action you signed up for"),
+    "two_hours_before": N_("Two hours before an action"),
+    "task_deadline": N_("A task's deadline is coming up"),
+    "action_moved": N_("An action you signed up for moved or was cancelled"),
 }
 #: kinds that go as a text when the person chose the kind named here
 SMS_KIND_OF = {"signup_promoted": "signup_confirmed", "action_cancelled": "action_moved"}
@@ -92,27 +94,27 @@ class RuleDef:
 
 #: the defaults every campaign starts with (Mobilize's sequence, Decidim's alerts); see README
 BUILTIN_RULES: tuple[RuleDef, ...] = (
-    RuleDef(key="signup_confirmed", name="Confirmation when someone signs up", anchor="signup",
+    RuleDef(key="signup_confirmed", name=N_("Confirmation when someone signs up"), anchor="signup",
             audience="confirmed", template="signup_confirmed", event_only=True, fixed_timing=True),
-    RuleDef(key="signup_waitlisted", name="Note when someone joins a waiting list", anchor="signup",
+    RuleDef(key="signup_waitlisted", name=N_("Note when someone joins a waiting list"), anchor="signup",
             audience="waitlisted", template="signup_waitlisted", event_only=True, fixed_timing=True),
-    RuleDef(key="signup_promoted", name="Note when someone gets a place from the waiting list", anchor="signup",
+    RuleDef(key="signup_promoted", name=N_("Note when someone gets a place from the waiting list"), anchor="signup",
             audience="confirmed", template="signup_promoted", event_only=True, fixed_timing=True),
-    RuleDef(key="day_before", name="The day before, at 11:00 where the action happens", anchor="action_start",
+    RuleDef(key="day_before", name=N_("The day before, at 11:00 where the action happens"), anchor="action_start",
             audience="confirmed", template="day_before", local_time=time(11, 0), offset_days=-1),
-    RuleDef(key="two_hours_before", name="Two hours before", anchor="action_start", audience="confirmed",
+    RuleDef(key="two_hours_before", name=N_("Two hours before"), anchor="action_start", audience="confirmed",
             template="two_hours_before", offset_minutes=-120),
     RuleDef(key="after_action", name="“How did it go?” an hour after the end", anchor="action_end",
             audience="confirmed", template="after_action", offset_minutes=60),
     RuleDef(key="task_deadline", name="48 hours before a task's deadline", anchor="task_deadline",
             audience="confirmed", template="task_deadline", offset_minutes=-48 * 60),
-    RuleDef(key="unfilled_tasks", name="Places still free, 72 hours before an action", anchor="action_start",
+    RuleDef(key="unfilled_tasks", name=N_("Places still free, 72 hours before an action"), anchor="action_start",
             audience="members_without_signup", template="unfilled_tasks", offset_minutes=-72 * 60),
-    RuleDef(key="capacity_alert", name="Coordinators: a task is 50, 80 or 100 % full", anchor="event",
+    RuleDef(key="capacity_alert", name=N_("Coordinators: a task is 50, 80 or 100 % full"), anchor="event",
             audience="coordinators", template="capacity_alert", event_only=True, fixed_timing=True),
     RuleDef(key="goal_milestone", name="Coordinators: a goal reached 25, 50, 75 or 100 %", anchor="event",
             audience="coordinators", template="goal_milestone", event_only=True, fixed_timing=True),
-    RuleDef(key="campaign_stalled", name="Coordinators: no activity for two weeks", anchor="event",
+    RuleDef(key="campaign_stalled", name=N_("Coordinators: no activity for two weeks"), anchor="event",
             audience="coordinators", template="campaign_stalled", event_only=True, fixed_timing=True),
 )
 BUILTIN_KEYS = frozenset(rule.key for rule in BUILTIN_RULES)

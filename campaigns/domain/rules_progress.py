@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from campaigns.domain.text import N_
+
 #: milestones recorded once each; 100 is recorded as GoalReached
 MILESTONES: tuple[int, ...] = (25, 50, 75, 100)
 #: stages in which a campaign is expected to move, so going quiet means it stalled
@@ -64,7 +66,7 @@ def evidence_url_problem(url: str) -> str | None:
     """Why a link can't be evidence (only http and https links are), or None."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        return "Give a link starting with https:// or http://."
+        return N_("Give a link starting with https:// or http://.")
     return None
 
 
@@ -76,11 +78,11 @@ def webhook_url_problem(url: str, *, allow_http: bool) -> str | None:
     """
     parts = urlsplit(url)
     if parts.scheme not in ({"https", "http"} if allow_http else {"https"}) or not parts.hostname:
-        return "Give an https:// address." if not allow_http else "Give an http:// or https:// address."
+        return N_("Give an https:// address.") if not allow_http else N_("Give an http:// or https:// address.")
     if parts.username or parts.password:
-        return "Leave the user name and password out of the address."
+        return N_("Leave the user name and password out of the address.")
     if not allow_http and is_private_host(parts.hostname):
-        return "Give a public address: local and private network addresses can't receive webhooks."
+        return N_("Give a public address: local and private network addresses can't receive webhooks.")
     return None
 
 

@@ -6,17 +6,18 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from campaigns.domain.rules import is_valid_timezone
+from campaigns.domain.text import N_
 
 #: kind -> how people read it
 ACTION_KINDS: dict[str, str] = {
-    "meeting_decision_maker": "Meeting with a decision-maker",
-    "town_hall": "Town hall or public meeting",
-    "letter_writing": "Letter writing",
-    "petition_drive": "Petition drive",
-    "call_in": "Call-in",
-    "community_gathering": "Community gathering",
-    "training": "Training",
-    "other": "Other",
+    "meeting_decision_maker": N_("Meeting with a decision-maker"),
+    "town_hall": N_("Town hall or public meeting"),
+    "letter_writing": N_("Letter writing"),
+    "petition_drive": N_("Petition drive"),
+    "call_in": N_("Call-in"),
+    "community_gathering": N_("Community gathering"),
+    "training": N_("Training"),
+    "other": N_("Other"),
 }
 
 MIN_CAPACITY, MAX_CAPACITY = 1, 10_000
@@ -42,54 +43,55 @@ def to_utc(moment: datetime, zone: str, *, field: str) -> datetime:
     silently moved, so nobody turns up an hour early.
     """
     if not 1900 <= moment.year <= 9000:  # converting the year 1 or 9999 across zones overflows datetime
-        raise RuleBroken("Choose a date between 1900 and 9000.", field)
+        raise RuleBroken(N_("Choose a date between 1900 and 9000."), field)
     if moment.tzinfo is not None:
         return moment.astimezone(UTC)
     if not is_valid_timezone(zone):
-        raise RuleBroken("Choose a time zone from the list, like Europe/London.", "timezone")
+        raise RuleBroken(N_("Choose a time zone from the list, like Europe/London."), "timezone")
     local = moment.replace(tzinfo=ZoneInfo(zone))
     utc = local.astimezone(UTC)
     if utc.astimezone(ZoneInfo(zone)).replace(tzinfo=None) != moment:
-        raise RuleBroken("That time doesn't exist there (the clocks change then). Choose another time.", field)
+        raise RuleBroken(N_("That time doesn't exist there (the clocks change then). Choose another time."), field)
     return utc
 
 
 def check_window(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
-        raise RuleBroken("The end must be after the start.", "ends_at")
+        raise RuleBroken(N_("The end must be after the start."), "ends_at")
     if ends_at - starts_at > timedelta(days=31):
-        raise RuleBroken("An action can last at most 31 days. Split longer work into several actions.", "ends_at")
+        raise RuleBroken(N_("An action can last at most 31 days. Split longer work into several actions."), "ends_at")
 
 
 def check_capacity(capacity: int) -> None:
     if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
-        raise RuleBroken(f"Choose how many people between {MIN_CAPACITY} and {MAX_CAPACITY:,}.", "capacity")
+        raise RuleBroken(N_("Choose how many people between %(low)s and %(high)s.",
+                            low=MIN_CAPACITY, high=MAX_CAPACITY), "capacity")
 
 
 def check_capacity_change(new: int, confirmed: int) -> None:
     check_capacity(new)
     if new < confirmed:
         raise RuleBroken(
-            f"{confirmed} people are already confirmed, so the capacity can't go below {confirmed}. "
-            "Raise it, or ask someone to step back first.", "capacity")
+            N_("%(n)s people are already confirmed, so the capacity can't go below %(n)s. "
+               "Raise it, or ask someone to step back first.", n=confirmed), "capacity")
 
 
 def check_place(address: str | None, online_link: str | None) -> None:
     if not (address or online_link):
-        raise RuleBroken("Add an address, or an online link for online actions.", "address")
+        raise RuleBroken(N_("Add an address, or an online link for online actions."), "address")
     if online_link and not online_link.lower().startswith(("https://", "http://")):
-        raise RuleBroken("Use a full web address starting with https://.", "online_link")
+        raise RuleBroken(N_("Use a full web address starting with https://."), "online_link")
 
 
 def signup_closed_reason(*, action_status: str | None, ends_at: datetime | None, deadline: datetime | None,
                          now: datetime) -> str | None:
     """Why nobody can sign up any more, or None while they can."""
     if action_status == "cancelled":
-        return "This action was cancelled, so it isn't taking sign-ups."
+        return N_("This action was cancelled, so it isn't taking sign-ups.")
     if ends_at is not None and ends_at <= now:
-        return "This has already happened, so it isn't taking sign-ups."
+        return N_("This has already happened, so it isn't taking sign-ups.")
     if deadline is not None and deadline <= now:
-        return "The deadline for this task has passed, so it isn't taking sign-ups."
+        return N_("The deadline for this task has passed, so it isn't taking sign-ups.")
     return None
 
 
@@ -99,9 +101,9 @@ def checkin_open(starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
 
 def check_contribution(amount: float, hours: float) -> None:
     if not 0 < amount <= MAX_AMOUNT:
-        raise RuleBroken(f"Enter an amount above 0 and at most {MAX_AMOUNT:,}.", "amount")
+        raise RuleBroken(N_("Enter an amount above 0 and at most %(n)s.", n=MAX_AMOUNT), "amount")
     if not 0 <= hours <= MAX_HOURS:
-        raise RuleBroken(f"Enter hours between 0 and {MAX_HOURS:,}.", "hours")
+        raise RuleBroken(N_("Enter hours between 0 and %(n)s.", n=MAX_HOURS), "hours")
 
 
 def may_see_place(*, address_public: bool, is_confirmed: bool, is_coordinator: bool) -> bool:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from campaigns.domain.text import N_
+
 #: the working stages, in order
 STAGES: tuple[str, ...] = ("assessment", "collaboration", "intervention", "evaluation", "closed")
 ARCHIVED = "archived"
@@ -28,8 +30,8 @@ ACTIVE: frozenset[str] = frozenset(STAGES[:4])
 BACK_FROM: frozenset[str] = frozenset({"collaboration", "intervention", "evaluation"})
 
 LABELS: dict[str, str] = {
-    "assessment": "Assessment", "collaboration": "Collaboration", "intervention": "Intervention",
-    "evaluation": "Evaluation", "closed": "Closed", "archived": "Archived",
+    "assessment": N_("Assessment"), "collaboration": N_("Collaboration"), "intervention": N_("Intervention"),
+    "evaluation": N_("Evaluation"), "closed": N_("Closed"), "archived": N_("Archived"),
 }
 
 
@@ -47,13 +49,13 @@ class StageFacts:
 def why_not(from_stage: str, to_stage: str, facts: StageFacts) -> str | None:
     """None if the move is allowed, else the rule's reason in plain words."""
     if to_stage not in ALL_STAGES:
-        return "That is not a stage."
+        return N_("That is not a stage.")
     if from_stage == to_stage:
-        return f"The campaign is already in {LABELS[to_stage].lower()}."
+        return N_("The campaign is already in the %(stage)s stage.", stage=LABELS[to_stage])
     if from_stage == ARCHIVED:
-        return "An archived campaign stays archived."
+        return N_("An archived campaign stays archived.")
     if from_stage == "closed" and to_stage != ARCHIVED:
-        return "A closed campaign can only be archived."
+        return N_("A closed campaign can only be archived.")
     if to_stage == ARCHIVED:
         return None
     return _step_problem(from_stage, to_stage) or _entry_problem(to_stage, facts)
@@ -62,28 +64,28 @@ def why_not(from_stage: str, to_stage: str, facts: StageFacts) -> str | None:
 def _step_problem(from_stage: str, to_stage: str) -> str | None:
     distance = STAGES.index(to_stage) - STAGES.index(from_stage)
     if distance > 1:
-        return (f"A campaign moves one stage at a time: from {LABELS[from_stage].lower()} "
-                f"the next stage is {LABELS[STAGES[STAGES.index(from_stage) + 1]].lower()}.")
+        return N_("A campaign moves one stage at a time: after %(stage)s comes %(next)s.",
+                  stage=LABELS[from_stage], next=LABELS[STAGES[STAGES.index(from_stage) + 1]])
     if distance < -1:
-        return "A campaign can only go back one stage at a time."
+        return N_("A campaign can only go back one stage at a time.")
     if distance == -1 and from_stage not in BACK_FROM:
-        return f"A campaign can't go back from {LABELS[from_stage].lower()}."
+        return N_("A campaign can't go back from %(stage)s.", stage=LABELS[from_stage])
     return None
 
 
 def _entry_problem(to_stage: str, facts: StageFacts) -> str | None:
     if to_stage == "intervention":
         if facts.accepted_goals < 1:
-            return "Intervention needs at least one accepted goal. Add or accept a goal first."
+            return N_("Intervention needs at least one accepted goal. Add or accept a goal first.")
         if not facts.has_deadline:
-            return "Intervention needs a deadline. Set one on the campaign first."
+            return N_("Intervention needs a deadline. Set one on the campaign first.")
     if to_stage == "evaluation" and not facts.intervention_began:
-        return "Evaluation can begin only once intervention has begun."
+        return N_("Evaluation can begin only once intervention has begun.")
     if to_stage == "closed":
         if facts.outcomes < 1:
-            return "Closing needs at least one recorded outcome: what changed, or didn't."
+            return N_("Closing needs at least one recorded outcome: what changed, or didn't.")
         if not facts.has_closing_summary:
-            return "Closing needs a closing summary."
+            return N_("Closing needs a closing summary.")
     return None
 
 

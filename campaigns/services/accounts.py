@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -12,11 +13,12 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import AuthSession, NotificationSettings, User
 from campaigns.domain.rules import is_valid_timezone
+from campaigns.domain.text import N_
 from campaigns.services import audit, inbox, policy, security, throttle, tokens
 from campaigns.services.errors import Conflict, DomainError, Invalid, TooManyAttempts
 
-LOGIN_FAILED = "That email and password don't match an account. Check them and try again."
-LOGIN_THROTTLED = ("Too many attempts to log in. For your safety, please wait 15 minutes and try again, "
+LOGIN_FAILED = N_("That email and password don't match an account. Check them and try again.")
+LOGIN_THROTTLED = N_("Too many attempts to log in. For your safety, please wait 15 minutes and try again, "
                    "or reset your password.")
 
 
@@ -46,7 +48,7 @@ def create_user(
     validate_profile(display_name=display_name, timezone=timezone, locale=locale)
     with transaction(session):
         if by_email(session, email):
-            raise Conflict("An account with this email already exists.", field="email")
+            raise Conflict(_("An account with this email already exists."), field="email")
         user = User(email=email, password_hash=security.hash_password(password), display_name=display_name.strip(),
                     timezone=timezone, locale=locale, real_name=real_name, is_admin=is_admin)
         session.add(user)
@@ -58,11 +60,11 @@ def create_user(
 def validate_profile(*, display_name: str | None = None, timezone: str | None = None,
                      locale: str | None = None) -> None:
     if display_name is not None and not display_name.strip():
-        raise Invalid("Choose a display name. It can be a nickname.", field="display_name")
+        raise Invalid(_("Choose a display name. It can be a nickname."), field="display_name")
     if timezone is not None and not is_valid_timezone(timezone):
-        raise Invalid("Choose a time zone from the list, like Europe/London.", field="timezone")
+        raise Invalid(_("Choose a time zone from the list, like Europe/London."), field="timezone")
     if locale is not None and locale not in current_app.config["LANGUAGES"]:
-        raise Invalid("Choose one of the offered languages.", field="locale")
+        raise Invalid(_("Choose one of the offered languages."), field="locale")
 
 
 def update_profile(session: Session, user: User, **changes) -> User:
@@ -231,7 +233,7 @@ def reset_password(session: Session, *, token: str, new: str, ip: str | None) ->
     data = security.unsign("reset", token, max_age_seconds=hours * 3600)
     user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or not security.same(data.get("fp", ""), _reset_fingerprint(user)):
-        raise Invalid("This link has already been used or is not valid. Ask for a new one.")
+        raise Invalid(_("This link has already been used or is not valid. Ask for a new one."))
     security.check_password_rules(new, email=user.email)
     with transaction(session):
         _set_password(session, user, new)

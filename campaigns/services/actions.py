@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from campaigns import clock
@@ -41,9 +42,9 @@ def utc_window(starts_at: datetime, ends_at: datetime, zone: str) -> tuple[datet
 
 def _check_details(details: dict[str, Any]) -> None:
     if "kind" in details and details["kind"] not in rules.ACTION_KINDS:
-        raise Invalid("Choose what kind of action this is.", field="kind")
+        raise Invalid(_("Choose what kind of action this is."), field="kind")
     if "title" in details and not (details["title"] or "").strip():
-        raise Invalid("Give the action a title.", field="title")
+        raise Invalid(_("Give the action a title."), field="title")
     if "address" in details or "online_link" in details:
         check(rules.check_place, details.get("address"), details.get("online_link"))
 
@@ -53,11 +54,11 @@ def plan_action(session: Session, *, campaign_id: int, user: User, kind: str, ti
     """Plan an action of a campaign (times are wall-clock in `timezone`). Records ActionPlanned."""
     campaign = policy.campaign_for(session, user, campaign_id, "campaign.manage")
     if campaign.stage in CLOSED_STAGES:
-        raise Conflict("This campaign has ended, so it can't have new actions.")
+        raise Conflict(_("This campaign has ended, so it can't have new actions."))
     details = {"kind": kind, "title": title, "address": None, "online_link": None, **details}
     unknown = set(details) - set(ACTION_DETAILS)
     if unknown:
-        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise Invalid(_("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))))
     _check_details(details)
     start, end = utc_window(starts_at, ends_at, timezone)
     with transaction(session):
@@ -78,14 +79,14 @@ def edit_action(session: Session, *, action_id: int, user: User, **details: Any)
     action = action_for(session, user, action_id, "campaign.manage")
     unknown = set(details) - set(ACTION_DETAILS)
     if unknown:
-        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise Invalid(_("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))))
     place = {"address": details.get("address", action.address),
              "online_link": details.get("online_link", action.online_link)}
     _check_details({**details, **place})
     with transaction(session):
         action = locked(session, Action, action_id)
         if action.status == "cancelled":
-            raise Conflict("This action was cancelled, so it can't be changed.")
+            raise Conflict(_("This action was cancelled, so it can't be changed."))
         changed = {k: v for k, v in details.items() if getattr(action, k) != v}
         if changed:
             for name, value in changed.items():
@@ -107,7 +108,7 @@ def reschedule_action(session: Session, *, action_id: int, user: User, starts_at
     with transaction(session):
         action = locked(session, Action, action_id)
         if action.status == "cancelled":
-            raise Conflict("This action was cancelled. Plan a new one instead of moving it.")
+            raise Conflict(_("This action was cancelled. Plan a new one instead of moving it."))
         if (action.starts_at, action.ends_at, action.timezone) == (start, end, zone):
             return action
         old = action.starts_at

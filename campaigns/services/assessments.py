@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Assessment, AssessmentConcern, Concern, Membership, Role, User
+from campaigns.domain.text import N_
 from campaigns.services import messagebus, policy
 from campaigns.services.errors import Invalid, NotFound
 
 #: the parts of an assessment, in the order forms show them
 FIELDS = ("affected", "root_causes", "stakeholders", "targets", "notes")
 TEXT_MAX = 5000
-NAMES_A_CLIENT = ("Please don't name anyone here: this mentions a client of the group. Describe who is affected "
+NAMES_A_CLIENT = N_("Please don't name anyone here: this mentions a client of the group. Describe who is affected "
                   "in general terms, like 'private tenants on the estate'.")
 
 
@@ -26,7 +28,7 @@ def record(session: Session, *, org_id: int, actor: User, concern_ids: list[int]
     parts = _checked_texts(texts)
     ids = list(dict.fromkeys(concern_ids or []))
     if not ids:
-        raise Invalid("Choose at least one shared concern to assess.", field="concern_ids")
+        raise Invalid(_("Choose at least one shared concern to assess."), field="concern_ids")
     with transaction(session):
         _check_concerns(session, org_id, ids)
         _refuse_client_names(session, org_id, parts)
@@ -42,13 +44,13 @@ def record(session: Session, *, org_id: int, actor: User, concern_ids: list[int]
 def _checked_texts(texts: dict[str, str]) -> dict[str, str]:
     unknown = set(texts) - set(FIELDS)
     if unknown:
-        raise Invalid("Unknown part of an assessment.", field=sorted(unknown)[0])
+        raise Invalid(_("Unknown part of an assessment."), field=sorted(unknown)[0])
     parts = {name: (texts.get(name) or "").strip() for name in FIELDS}
     for name, value in parts.items():
         if len(value) > TEXT_MAX:
-            raise Invalid(f"Keep this to {TEXT_MAX} characters or fewer.", field=name)
+            raise Invalid(_("Keep this to %(n)s characters or fewer.", n=TEXT_MAX), field=name)
     if not any(parts.values()):
-        raise Invalid("Fill in at least one part of the assessment, such as who is affected.", field="affected")
+        raise Invalid(_("Fill in at least one part of the assessment, such as who is affected."), field="affected")
     return parts
 
 
@@ -57,7 +59,7 @@ def _check_concerns(session: Session, org_id: int, ids: list[int]) -> None:
     if len(concerns) != len(ids):
         raise NotFound()  # another organisation's concern, or none: no existence leak
     if any(c.shared_at is None or c.status not in ("shared", "in_campaign") for c in concerns):
-        raise Invalid("Only shared concerns can be assessed. Choose concerns marked 'shared'.", field="concern_ids")
+        raise Invalid(_("Only shared concerns can be assessed. Choose concerns marked 'shared'."), field="concern_ids")
 
 
 def _refuse_client_names(session: Session, org_id: int, parts: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
@@ -37,7 +38,7 @@ def _tasks_in_scope(session: Session, user: User, *, action_id: int | None, task
                     permission: str) -> tuple[list[Task], Action | None]:
     """The tasks of an action, or one task, if `user` may `permission` in their campaign."""
     if (action_id is None) == (task_id is None):
-        raise Invalid("Choose an action or a task.")
+        raise Invalid(_("Choose an action or a task."))
     if action_id is not None:
         action = action_for(session, user, action_id, permission)
         return list(session.exec(select(Task).where(Task.action_id == action.id).order_by(col(Task.id)))), action
@@ -95,7 +96,7 @@ def record_attendance(session: Session, *, signup_id: int, user: User, attended:
         signup = session.exec(select(Signup).where(Signup.id == signup_id).with_for_update()
                               .execution_options(populate_existing=True)).one()
         if signup.status != "confirmed":
-            raise Conflict("Attendance is only kept for confirmed volunteers.")
+            raise Conflict(_("Attendance is only kept for confirmed volunteers."))
         value = "attended" if attended else "absent"
         if signup.attendance != value:
             signup.attendance = value
@@ -123,15 +124,15 @@ def check_in(session: Session, *, action_id: int, user: User, code: str) -> list
                            "or try again in 15 minutes.")
     signups = _confirmed_in_action(session, user, action)
     if action.status == "cancelled":
-        raise Conflict("This action was cancelled, so there's nothing to check in to.")
+        raise Conflict(_("This action was cancelled, so there's nothing to check in to."))
     if not signups:
-        raise Conflict("You don't hold a confirmed task in this action, so there's nothing to check in to.")
+        raise Conflict(_("You don't hold a confirmed task in this action, so there's nothing to check in to."))
     if not rules.checkin_open(action.starts_at, action.ends_at, clock.now()):
-        raise Conflict("Check-in opens an hour before the action starts and closes a few hours after it ends.")
+        raise Conflict(_("Check-in opens an hour before the action starts and closes a few hours after it ends."))
     if not security.same((code or "").strip().upper(), action.checkin_code.upper()):
         with transaction(session):
             throttle.fail(session, keys)
-        raise Invalid("That code doesn't match. Check the code shown at the action.", field="code")
+        raise Invalid(_("That code doesn't match. Check the code shown at the action."), field="code")
     with transaction(session):
         for signup in _confirmed_in_action(session, user, action):
             if signup.attendance != "attended":
@@ -152,7 +153,7 @@ def message_volunteers(session: Session, *, user: User, title: str, body: str, t
     choices) and records VolunteersMessaged. Returns how many people it goes to.
     """
     if not (title or "").strip() or not (body or "").strip():
-        raise Invalid("Write a subject and a message.", field="body" if (title or "").strip() else "title")
+        raise Invalid(_("Write a subject and a message."), field="body" if (title or "").strip() else "title")
     tasks, action = _tasks_in_scope(session, user, action_id=action_id, task_id=task_id,
                                     permission="campaign.manage")
     statuses = ("confirmed", "waitlisted") if include_waitlisted else ("confirmed",)
@@ -160,7 +161,7 @@ def message_volunteers(session: Session, *, user: User, title: str, body: str, t
                                          col(Signup.status).in_(statuses)).distinct()
     recipients = sorted(uid for uid in session.exec(query) if uid is not None)
     if not recipients:
-        raise Conflict("Nobody has signed up yet, so there's no one to message.")
+        raise Conflict(_("Nobody has signed up yet, so there's no one to message."))
     owner: Action | Task = action or tasks[0]
     subject_type = "action" if action else "task"
     reason = f"message:{uuid.uuid4().hex}"

@@ -6,6 +6,7 @@ and leave by themselves. A team always keeps at least one lead.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
@@ -65,13 +66,13 @@ def addable(session: Session, campaign: Campaign, *, find: str = "", limit: int 
 
 def _check_role(role: str) -> str:
     if role not in ROLES:
-        raise Invalid("Choose lead, organiser or member.", field="role")
+        raise Invalid(_("Choose lead, organiser or member."), field="role")
     return role
 
 
 def _require_active(campaign: Campaign) -> None:
     if campaign.stage not in stages.ACTIVE:
-        raise Conflict("This campaign is closed or archived; its team can't change.")
+        raise Conflict(_("This campaign is closed or archived; its team can't change."))
 
 
 def _team_row(session: Session, campaign: Campaign, member_id: int) -> CampaignMember:
@@ -89,12 +90,12 @@ def _leads(session: Session, campaign_id: int) -> int:
 
 def _keep_a_lead(session: Session, member: CampaignMember) -> None:
     if member.role == "lead" and _leads(session, member.campaign_id) <= 1:
-        raise Conflict("A campaign needs a lead. Make someone else lead first.")
+        raise Conflict(_("A campaign needs a lead. Make someone else lead first."))
 
 
 def _joined(session: Session, campaign: Campaign, user_id: int, role: str) -> CampaignMember:
     if member_of(session, campaign.id, user_id) is not None:
-        raise Conflict("They're already on the team.")
+        raise Conflict(_("They're already on the team."))
     member = CampaignMember(campaign_id=campaign.id, user_id=user_id, role=role)
     session.add(member)
     session.flush()
@@ -111,7 +112,7 @@ def add_member(session: Session, *, actor: User, campaign: Campaign, user_id: in
     _check_role(role)
     _require_active(campaign)
     if policy.membership(session, session.get(User, user_id), campaign.org_id) is None:
-        raise Invalid("Choose a member of this group.", field="user_id")
+        raise Invalid(_("Choose a member of this group."), field="user_id")
     with transaction(session):
         return _joined(session, campaign, user_id, role)
 
@@ -145,7 +146,7 @@ def join(session: Session, *, user: User, campaign: Campaign) -> CampaignMember:
     _require_active(campaign)
     with transaction(session):
         if member_of(session, campaign.id, user.id) is not None:
-            raise Conflict("You're already on this campaign's team.")
+            raise Conflict(_("You're already on this campaign's team."))
         return _joined(session, campaign, user.id, "member")  # type: ignore[arg-type]
 
 
@@ -155,6 +156,6 @@ def leave(session: Session, *, user: User, campaign: Campaign) -> None:
     with transaction(session):
         member = member_of(session, campaign.id, user.id)
         if member is None:
-            raise Conflict("You're not on this campaign's team.")
+            raise Conflict(_("You're not on this campaign's team."))
         _keep_a_lead(session, member)
         session.delete(member)

@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
@@ -133,26 +135,26 @@ def _clean_text(name: str, value: str | None) -> str:
     longest, required = TEXT_FIELDS[name]
     value = (value or "").strip()
     if required and not value:
-        raise Invalid("This can't be empty.", field=name)
+        raise Invalid(_("This can't be empty."), field=name)
     if len(value) > longest:
-        raise Invalid(f"Keep this to {longest} characters or fewer.", field=name)
+        raise Invalid(_("Keep this to %(n)s characters or fewer.", n=longest), field=name)
     return value
 
 
 def _check_dates(starts_on: date, deadline: date | None) -> None:
     if deadline is not None and deadline < starts_on:
-        raise Invalid("Choose a deadline on or after the start date.", field="deadline")
+        raise Invalid(_("Choose a deadline on or after the start date."), field="deadline")
 
 
 def _check_timezone(zone: str) -> str:
     if not is_valid_timezone(zone):
-        raise Invalid("Choose a time zone from the list, like Europe/London.", field="timezone")
+        raise Invalid(_("Choose a time zone from the list, like Europe/London."), field="timezone")
     return zone
 
 
 def _check_visibility(visibility: str) -> str:
     if visibility not in VISIBILITIES:
-        raise Invalid("Choose who can see the campaign: members of the group, or everyone.", field="visibility")
+        raise Invalid(_("Choose who can see the campaign: members of the group, or everyone."), field="visibility")
     return visibility
 
 
@@ -171,7 +173,7 @@ def launch(session: Session, *, actor: User, org_id: int, concern_ids: list[int]
     _check_visibility(visibility)
     ids = sorted(set(concern_ids))
     if not ids:
-        raise Invalid("Choose at least one shared concern.", field="concern_ids")
+        raise Invalid(_("Choose at least one shared concern."), field="concern_ids")
     with transaction(session):
         _take_concerns(session, org_id, ids)
         campaign = Campaign(org_id=org_id, starts_on=starts_on, deadline=deadline, timezone=zone,
@@ -191,16 +193,17 @@ def _take_concerns(session: Session, org_id: int, ids: list[int]) -> None:
     rows = session.exec(select(Concern.id, Concern.title, Concern.status)
                         .where(col(Concern.id).in_(ids), Concern.org_id == org_id)).all()
     if len(rows) != len(ids):
-        raise NotFound("One of those concerns doesn't exist in this group.")
+        raise NotFound(_("One of those concerns doesn't exist in this group."))
     waiting = [row[1] for row in rows if row[2] != "shared"]
     if waiting:
-        raise Invalid(f"Only shared concerns can become a campaign; “{waiting[0]}” isn't shared right now.",
+        raise Invalid(_("Only shared concerns can become a campaign; “%(title)s” isn't shared right now.",
+                        title=waiting[0]),
                       field="concern_ids")
     # conditional update: two launches racing for one concern cannot both take it
     taken = session.exec(update(Concern).where(col(Concern.id).in_(ids), Concern.status == "shared")  # type: ignore[call-overload]
                          .values(status="in_campaign")).rowcount
     if taken != len(ids):
-        raise Conflict("One of those concerns was just taken into another campaign. Reload and choose again.")
+        raise Conflict(_("One of those concerns was just taken into another campaign. Reload and choose again."))
 
 
 # -- editing ---------------------------------------------------------------------------------------------------
@@ -216,11 +219,11 @@ def update_details(session: Session, *, actor: User, campaign: Campaign, **chang
     if "visibility" in clean:
         _check_visibility(clean["visibility"])
     if clean.get("starts_on", campaign.starts_on) is None:
-        raise Invalid("Choose a start date.", field="starts_on")
+        raise Invalid(_("Choose a start date."), field="starts_on")
     with transaction(session):
         campaign = _locked(session, campaign.id)
         if campaign.stage not in stages.ACTIVE:
-            raise Conflict("A closed or archived campaign can't be changed.")
+            raise Conflict(_("A closed or archived campaign can't be changed."))
         starts_on, deadline = clean.get("starts_on", campaign.starts_on), clean.get("deadline", campaign.deadline)
         _check_dates(starts_on, deadline)
         _check_deadline_fits(session, campaign, deadline)
@@ -233,13 +236,13 @@ def update_details(session: Session, *, actor: User, campaign: Campaign, **chang
 def _check_deadline_fits(session: Session, campaign: Campaign, deadline: date | None) -> None:
     if deadline is None:
         if campaign.stage in {"intervention", "evaluation"}:
-            raise Invalid("A campaign in intervention or evaluation needs a deadline.", field="deadline")
+            raise Invalid(_("A campaign in intervention or evaluation needs a deadline."), field="deadline")
         return
     late = session.exec(select(Goal).where(Goal.campaign_id == campaign.id, Goal.status != "declined",
                                            col(Goal.due_on) > deadline).order_by(Goal.due_on)).first()
     if late is not None:
-        raise Invalid(f"The goal “{late.name}” is due on {late.due_on.isoformat()}, after this deadline. "  # type: ignore[union-attr]
-                      "Move its due date first.", field="deadline")
+        raise Invalid(_("The goal “%(name)s” is due on %(date)s, after this deadline. Move its due date first.",
+                        name=late.name, date=format_date(late.due_on)), field="deadline")  # type: ignore[union-attr]
 
 
 def _locked(session: Session, campaign_id: int) -> Campaign:

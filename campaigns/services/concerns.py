@@ -12,6 +12,7 @@ support_count >= k`, so exactly one transaction wins and records ConcernBecameSh
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
@@ -20,11 +21,12 @@ from campaigns.db import insert_ignore, transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Concern, ConcernCategory, ConcernSupport, Organisation, User
+from campaigns.domain.text import N_
 from campaigns.services import consents, messagebus, policy
 from campaigns.services.errors import Conflict, Invalid, NotFound
 
-CLOSED = "This concern is closed, so it can't take new support."
-MERGED = "This concern was merged into another one. Please support that one instead."
+CLOSED = N_("This concern is closed, so it can't take new support.")
+MERGED = N_("This concern was merged into another one. Please support that one instead.")
 
 
 def raise_concern(session: Session, *, org_id: int, actor: User, title: str, categories: list[str],
@@ -54,11 +56,12 @@ def raise_concern(session: Session, *, org_id: int, actor: User, title: str, cat
 def _checked(title: str, description: str, categories: list[str], tags: list[str]):
     title, description = (title or "").strip(), (description or "").strip()
     if not title:
-        raise Invalid("Give your concern a short title.", field="title")
+        raise Invalid(_("Give your concern a short title."), field="title")
     if len(title) > rules.TITLE_MAX:
-        raise Invalid(f"Keep the title to {rules.TITLE_MAX} characters or fewer.", field="title")
+        raise Invalid(_("Keep the title to %(n)s characters or fewer.", n=rules.TITLE_MAX), field="title")
     if len(description) > rules.DESCRIPTION_MAX:
-        raise Invalid(f"Keep the description to {rules.DESCRIPTION_MAX} characters or fewer.", field="description")
+        raise Invalid(_("Keep the description to %(n)s characters or fewer.",
+                        n=rules.DESCRIPTION_MAX), field="description")
     problem = rules.category_problem(categories)
     if problem:
         raise Invalid(problem, field="categories")
@@ -161,7 +164,7 @@ def close(session: Session, *, concern_id: int, actor: User) -> Concern:
     with transaction(session):
         concern = concern_for(session, actor, concern_id, "concern.close", lock=True)
         if concern.status == "merged":
-            raise Conflict("This concern was merged into another one; close that one instead.")
+            raise Conflict(_("This concern was merged into another one; close that one instead."))
         concern.status = "closed"
         session.add(concern)
     return concern
@@ -175,11 +178,11 @@ def merge(session: Session, *, concern_id: int, into_id: int, actor: User) -> Co
     with transaction(session):
         duplicate, survivor = _lock_pair(session, actor, concern_id, into_id)
         if concern_id == into_id:
-            raise Invalid("Choose a different concern to merge into.", field="into_id")
+            raise Invalid(_("Choose a different concern to merge into."), field="into_id")
         if duplicate.status not in rules.LIVE:
-            raise Conflict("Only open or shared concerns can be merged into another.")
+            raise Conflict(_("Only open or shared concerns can be merged into another."))
         if survivor.status not in rules.SUPPORTABLE:
-            raise Invalid("Choose an open or shared concern to merge into.", field="into_id")
+            raise Invalid(_("Choose an open or shared concern to merge into."), field="into_id")
         _move_supports(session, duplicate.id, survivor.id)  # type: ignore[arg-type]
         _unite_categories_and_tags(session, duplicate, survivor)
         survivor.support_count = session.exec(

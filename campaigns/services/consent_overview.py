@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -22,14 +23,14 @@ def give(session: Session, *, client: User, org_id: int, worker_id: int, scope: 
     time zone) or until revoked."""
     member = policy.require_member(session, client, org_id)
     if member.role != Role.client:
-        raise Invalid("Consents are given by the group's clients.", field="org_id")
+        raise Invalid(_("Consents are given by the group's clients."), field="org_id")
     if _has_live(session, client=client, org_id=org_id, worker_id=worker_id, scope=scope):
-        raise Invalid("You've already given this worker that consent. Revoke it first to change it.", field="scope")
+        raise Invalid(_("You've already given this worker that consent. Revoke it first to change it."), field="scope")
     expires_at = None
     if expires_on is not None:
         zone = ZoneInfo(client.timezone)
         if expires_on < clock.now().astimezone(zone).date():
-            raise Invalid("Choose a last day from today on, or leave it empty.", field="expires_on")
+            raise Invalid(_("Choose a last day from today on, or leave it empty."), field="expires_on")
         # through the whole of that day, where the client lives
         expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), zone)
     return consents.give(session, client=client, worker_id=worker_id, org_id=org_id, scope=scope,

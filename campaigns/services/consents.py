@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, or_, select
 
 from campaigns import clock
@@ -26,14 +27,14 @@ def give(session: Session, *, client: User, worker_id: int, org_id: int, scope: 
          expires_at: datetime | None = None) -> Consent:
     """The client lets a worker of their organisation act for them in one scope."""
     if scope not in SCOPES:
-        raise Invalid("Choose what the worker may do for you.", field="scope")
+        raise Invalid(_("Choose what the worker may do for you."), field="scope")
     if expires_at is not None and expires_at <= clock.now():
-        raise Invalid("Choose an end date in the future, or none.", field="expires_at")
+        raise Invalid(_("Choose an end date in the future, or none."), field="expires_at")
     policy.require_member(session, client, org_id)
     worker = session.get(User, worker_id)
     worker_member = policy.membership(session, worker, org_id)
     if worker_member is None or worker_member.role != Role.worker:
-        raise Invalid("Choose a worker from your group.", field="worker_id")
+        raise Invalid(_("Choose a worker from your group."), field="worker_id")
     with transaction(session):
         consent = Consent(org_id=org_id, client_id=client.id, worker_id=worker_id, scope=scope,
                           expires_at=expires_at)

@@ -8,6 +8,7 @@ conditional UPDATE first, so an amount is never counted twice (or taken away twi
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -16,6 +17,7 @@ from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Contribution, EventRecord, Goal, Organisation, Task, User
+from campaigns.domain.text import N_
 from campaigns.services import messagebus, policy, progress
 from campaigns.services.errors import Conflict, Invalid, NotFound
 from campaigns.services.volunteering import check
@@ -24,11 +26,11 @@ from campaigns.services.volunteering import check
 def _check_goal(session: Session, goal_id: int, campaign_id: int) -> Goal:
     goal = session.get(Goal, goal_id)
     if goal is None or goal.campaign_id != campaign_id:
-        raise Invalid("Choose one of this campaign's goals.", field="goal_id")
+        raise Invalid(_("Choose one of this campaign's goals."), field="goal_id")
     if goal.status != "accepted":
-        raise Invalid("This goal hasn't been agreed yet, so nothing can be counted toward it.", field="goal_id")
+        raise Invalid(_("This goal hasn't been agreed yet, so nothing can be counted toward it."), field="goal_id")
     if goal.kind != "measure":
-        raise Invalid("This goal is a milestone, reached or not, so amounts aren't counted toward it.",
+        raise Invalid(_("This goal is a milestone, reached or not, so amounts aren't counted toward it."),
                       field="goal_id")
     return goal
 
@@ -36,7 +38,7 @@ def _check_goal(session: Session, goal_id: int, campaign_id: int) -> Goal:
 def _check_link(session: Session, model: type, row_id: int | None, campaign_id: int, field: str) -> None:
     row = session.get(model, row_id) if row_id is not None else None
     if row_id is not None and (row is None or row.campaign_id != campaign_id):
-        raise Invalid("Choose one of this campaign's tasks or actions.", field=field)
+        raise Invalid(_("Choose one of this campaign's tasks or actions."), field=field)
 
 
 def log_contribution(session: Session, *, user: User, campaign_id: int, goal_id: int, amount: float,
@@ -79,7 +81,7 @@ def verify(session: Session, *, contribution_id: int, user: User) -> Contributio
         if contribution.status == "verified":
             return contribution
         if contribution.status == "rejected":
-            raise Conflict("This contribution was declined. Ask the volunteer to log it again if it should count.")
+            raise Conflict(_("This contribution was declined. Ask the volunteer to log it again if it should count."))
         if needs_another_reviewer(session, contribution, user):
             raise Conflict(OWN_CONTRIBUTION)
         _review(contribution, user, "verified")
@@ -91,7 +93,7 @@ def verify(session: Session, *, contribution_id: int, user: User) -> Contributio
     return contribution
 
 
-OWN_CONTRIBUTION = ("This is your own contribution: another coordinator verifies it, so every count has two "
+OWN_CONTRIBUTION = N_("This is your own contribution: another coordinator verifies it, so every count has two "
                     "pairs of eyes.")
 
 
@@ -111,13 +113,13 @@ def waiting_for_another(session: Session, pending, user: User) -> set[int]:
 def reject(session: Session, *, contribution_id: int, user: User, reason: str) -> Contribution:
     """A coordinator declines a contribution with a kind reason. Records ContributionRejected."""
     if not (reason or "").strip():
-        raise Invalid("Say kindly why it can't be counted, so the volunteer understands.", field="reason")
+        raise Invalid(_("Say kindly why it can't be counted, so the volunteer understands."), field="reason")
     with transaction(session):
         contribution = _reviewable(session, user, contribution_id)
         if contribution.status == "rejected":
             return contribution
         if contribution.status == "verified":
-            raise Conflict("This contribution is already verified and counted.")
+            raise Conflict(_("This contribution is already verified and counted."))
         _review(contribution, user, "rejected")
         contribution.reject_reason = reason.strip()
         session.add(contribution)
@@ -187,12 +189,12 @@ def recount_pending(session: Session, org_id: int, *, count: bool) -> None:
                            .values(counted=count)
                            .returning(Contribution.goal_id, Contribution.campaign_id, Contribution.amount)).all()
     deltas: dict[int, float] = {}
-    for goal_id, _, amount in flipped:
+    for goal_id, _campaign_id, amount in flipped:
         deltas[goal_id] = deltas.get(goal_id, 0.0) + (amount if count else -amount)
     for goal_id in sorted(deltas):
         session.exec(update(Goal).where(col(Goal.id) == goal_id)  # type: ignore[call-overload]
                      .values(current=col(Goal.current) + deltas[goal_id]))
-    for campaign_id in sorted({campaign_id for _, campaign_id, _ in flipped}):
+    for campaign_id in sorted({row[1] for row in flipped}):
         progress.refresh_campaign(session, campaign_id)
     for goal_id in sorted(deltas):
         progress.record_milestones(session, goal_id=goal_id)

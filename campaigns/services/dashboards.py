@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
@@ -87,7 +88,7 @@ def managed_campaigns(session: Session, *, user: User, org: Organisation) -> lis
     found = [c for _role, c, team_role in rows
              if c is not None and (coordinator or team_role in policy.CAMPAIGN_MANAGERS)]
     if not found and not coordinator:
-        raise Forbidden("The dashboard is for the people who coordinate campaigns.")
+        raise Forbidden(_("The dashboard is for the people who coordinate campaigns."))
     return found
 
 

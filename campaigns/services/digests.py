@@ -27,10 +27,11 @@ from campaigns.domain.model import (
     Task,
     User,
 )
+from campaigns.domain.text import N_
 from campaigns.services.nudges import NudgeSpec, plan
 from campaigns.services.planner import CLOSED_STAGES
 
-INCLUDED = "Sent in the digest"
+INCLUDED = N_("Sent in the digest")
 COORDINATOR_MORNING = time(8, 0)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, String, Table, TypeDecorator, delete, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
@@ -19,6 +20,7 @@ from sqlmodel import Session, SQLModel
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Invitation, Membership, Role, User
+from campaigns.domain.text import N_
 from campaigns.services import accounts, audit, security
 from campaigns.services.errors import Conflict, Invalid
 
@@ -52,7 +54,7 @@ NAME_TABLES = {"inbox_item", "nudge", "audit_log", "read_access"}
 #: tables never rewritten by the text scrub (append-only, or handled above)
 UNTOUCHABLE = {"event", "user"}
 
-ERASE_FAILED = "That isn't your password. Your account was not erased."
+ERASE_FAILED = N_("That isn't your password. Your account was not erased.")
 
 
 def references_to_user() -> list[tuple[Table, Any]]:
@@ -74,7 +76,7 @@ def erase_account(session: Session, user: User, *, password: str, concerns: str 
                   ip: str | None = None) -> None:
     """Erase the person's account after checking their password again; records `account_erased` (no names)."""
     if concerns not in CONCERN_CHOICES:
-        raise Invalid("Choose whether to keep your concerns anonymously or delete them.", field="concerns")
+        raise Invalid(_("Choose whether to keep your concerns anonymously or delete them."), field="concerns")
     accounts.reauthenticate(session, user, password=password, ip=ip, message=ERASE_FAILED)
     with transaction(session):
         _refuse_if_last_coordinator(session, user)
@@ -97,8 +99,8 @@ def _refuse_if_last_coordinator(session: Session, user: User) -> None:
             Membership.org_id == member.org_id, Membership.role == Role.coordinator,
             Membership.user_id != user.id)).first()
         if others is None:
-            raise Conflict("You are the only coordinator of one of your groups. Make someone else a coordinator "
-                           "first, so the group can carry on without you.")
+            raise Conflict(_("You are the only coordinator of one of your groups. Make someone else a coordinator "
+                           "first, so the group can carry on without you."))
 
 
 def _release_places(session: Session, user: User) -> None:

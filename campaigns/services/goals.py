@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from flask_babel import format_date, format_decimal, format_number
+from flask_babel import gettext as _
 from sqlalchemy import case
 from sqlmodel import Session, col, or_, select
 
@@ -62,12 +64,12 @@ def _checked(campaign: Campaign, *, name: str, kind: str = "measure", unit: str 
     """A goal's fields, cleaned, or Invalid naming the field at fault."""
     name = (name or "").strip()
     if not name or len(name) > 140:
-        raise Invalid("Give the goal a name of up to 140 characters.", field="name")
+        raise Invalid(_("Give the goal a name of up to 140 characters."), field="name")
     if kind not in KINDS:
-        raise Invalid("Choose a measure (a number to reach) or a milestone (done or not).", field="kind")
+        raise Invalid(_("Choose a measure (a number to reach) or a milestone (done or not)."), field="kind")
     if kind == "milestone":
         if target not in (None, 1):
-            raise Invalid("A milestone is done or not: its target is 1.", field="target")
+            raise Invalid(_("A milestone is done or not: its target is 1."), field="target")
         unit, target = MILESTONE_UNIT, 1
     else:
         unit = _unit(unit)
@@ -79,18 +81,18 @@ def _checked(campaign: Campaign, *, name: str, kind: str = "measure", unit: str 
 def _unit(unit: str | None) -> str:
     unit = (unit or "").strip()
     if not unit or len(unit) > 40:
-        raise Invalid("Choose a unit, like letters or signatures, or write your own (up to 40 characters).",
+        raise Invalid(_("Choose a unit, like letters or signatures, or write your own (up to 40 characters)."),
                       field="unit")
     return unit
 
 
 def _target(target: int | None) -> int:
     if target is None or isinstance(target, bool) or not isinstance(target, int):
-        raise Invalid("Choose a target: a whole number of 1 or more.", field="target")
+        raise Invalid(_("Choose a target: a whole number of 1 or more."), field="target")
     if target <= 0:
-        raise Invalid("Choose a target of 1 or more.", field="target")
+        raise Invalid(_("Choose a target of 1 or more."), field="target")
     if target > MAX_TARGET:
-        raise Invalid(f"Choose a target of up to {MAX_TARGET:,}.", field="target")
+        raise Invalid(_("Choose a target of up to %(n)s.", n=format_number(MAX_TARGET)), field="target")
     return target
 
 
@@ -99,10 +101,12 @@ def _due_on(campaign: Campaign, due_on: date | None) -> date | None:
     if due_on is None:
         return None
     if campaign.deadline is not None and due_on > campaign.deadline:
-        raise Invalid(f"Choose a due date on or before the campaign's deadline ({campaign.deadline.isoformat()}).",
+        raise Invalid(_("Choose a due date on or before the campaign's deadline (%(date)s).",
+                        date=format_date(campaign.deadline)),
                       field="due_on")
     if due_on < campaign.starts_on:
-        raise Invalid(f"Choose a due date on or after the campaign's start ({campaign.starts_on.isoformat()}).",
+        raise Invalid(_("Choose a due date on or after the campaign's start (%(date)s).",
+                        date=format_date(campaign.starts_on)),
                       field="due_on")
     return due_on
 
@@ -111,13 +115,13 @@ def _weight(weight: float | None) -> float:
     if weight is None:
         return 1.0
     if isinstance(weight, bool) or not math.isfinite(weight) or not 0 < weight <= MAX_WEIGHT:
-        raise Invalid(f"Choose a weight above 0 and up to {MAX_WEIGHT:g}.", field="weight")
+        raise Invalid(_("Choose a weight above 0 and up to %(n)s.", n=format_decimal(MAX_WEIGHT)), field="weight")
     return float(weight)
 
 
 def _require_active(campaign: Campaign) -> None:
     if campaign.stage not in stages.ACTIVE:
-        raise Conflict("This campaign is closed or archived; its goals can't change.")
+        raise Conflict(_("This campaign is closed or archived; its goals can't change."))
 
 
 # -- use cases -------------------------------------------------------------------------------------------------
@@ -142,7 +146,7 @@ def propose_goal(session: Session, *, actor: User, campaign: Campaign, name: str
     """A member proposes a goal while the campaign is in collaboration. Records GoalProposed."""
     policy.authorize(session, actor, "goal.propose", campaign.org_id, campaign_id=campaign.id)
     if campaign.stage != "collaboration":
-        raise Conflict("Goals can be proposed while the campaign is in collaboration.")
+        raise Conflict(_("Goals can be proposed while the campaign is in collaboration."))
     fields = _checked(campaign, name=name, kind=kind, unit=unit, target=target, due_on=due_on, weight=weight)
     with transaction(session):
         goal = Goal(campaign_id=campaign.id, status="proposed", proposed_by_id=actor.id, **fields)
@@ -165,7 +169,7 @@ def _proposed(session: Session, goal: Goal, actor: User, campaign: Campaign) -> 
     _require_active(campaign)
     goal = session.get(Goal, goal.id, with_for_update=True, populate_existing=True)  # type: ignore[assignment]
     if goal.status != "proposed":
-        raise Conflict(f"This goal is already {goal.status}.")
+        raise Conflict(_("This goal is already %(status)s.", status=goal.status))
     return goal
 
 
@@ -185,7 +189,7 @@ def decline_goal(session: Session, *, actor: User, goal: Goal, campaign: Campaig
     policy.authorize(session, actor, "campaign.manage", campaign.org_id, campaign_id=campaign.id)  # before input
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
-        raise Invalid("Say briefly why (up to 500 characters), so the person who proposed it understands.",
+        raise Invalid(_("Say briefly why (up to 500 characters), so the person who proposed it understands."),
                       field="reason")
     with transaction(session):
         goal = _proposed(session, goal, actor, campaign)
@@ -206,7 +210,7 @@ def edit_goal(session: Session, *, actor: User, goal: Goal, campaign: Campaign, 
     with transaction(session):
         goal = session.get(Goal, goal.id, with_for_update=True, populate_existing=True)  # type: ignore[assignment]
         if goal.status == "declined":
-            raise Conflict("A declined goal can't be changed; propose or add a new one.")
+            raise Conflict(_("A declined goal can't be changed; propose or add a new one."))
         current = {"name": goal.name, "kind": goal.kind, "unit": goal.unit, "target": goal.target,
                    "due_on": goal.due_on, "weight": goal.weight}
         fields = _checked(campaign, **{**current, **changes})
@@ -227,9 +231,9 @@ def mark_achieved(session: Session, *, actor: User, goal: Goal, campaign: Campai
     with transaction(session):
         goal = session.get(Goal, goal.id, with_for_update=True, populate_existing=True)  # type: ignore[assignment]
         if goal.kind != "milestone" or goal.status != "accepted":
-            raise Conflict("Only an accepted milestone is marked achieved; measures fill up with contributions.")
+            raise Conflict(_("Only an accepted milestone is marked achieved; measures fill up with contributions."))
         if goal.achieved_at is not None:
-            raise Conflict("This milestone is already marked achieved.")
+            raise Conflict(_("This milestone is already marked achieved."))
         now = clock.now()
         # milestone_reached=100: the progress handlers then know the 100% mark is already recorded
         goal.current, goal.achieved_at, goal.milestone_reached = 1, now, 100

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -33,7 +34,7 @@ def update(session: Session, user: User, **changes) -> NotificationSettings:
     """Change some settings; unknown kinds, negative caps and an unknown digest choice are refused."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise Invalid(f"These can't be changed here: {', '.join(sorted(unknown))}.")
+        raise Invalid(_("These can't be changed here: %(names)s.", names=", ".join(sorted(unknown))))
     _check(changes)
     with transaction(session):
         settings = session.get(NotificationSettings, user.id) or NotificationSettings(user_id=user.id)
@@ -46,26 +47,26 @@ def update(session: Session, user: User, **changes) -> NotificationSettings:
 def _check(changes: dict) -> None:
     for cap in ("daily_cap", "weekly_cap"):
         if cap in changes and not 0 <= changes[cap] <= 100:
-            raise Invalid("Choose a number from 0 to 100.", field=cap)
+            raise Invalid(_("Choose a number from 0 to 100."), field=cap)
     if "digest" in changes and changes["digest"] not in DIGESTS:
-        raise Invalid("Choose at once, daily or weekly.", field="digest")
+        raise Invalid(_("Choose at once, daily or weekly."), field="digest")
     if any(kind not in rn.MUTABLE_KINDS for kind in changes.get("muted_kinds", ())):
-        raise Invalid("Choose from the kinds of message listed.", field="muted_kinds")
+        raise Invalid(_("Choose from the kinds of message listed."), field="muted_kinds")
     for name in ("quiet_start", "quiet_end"):
         if name in changes and not isinstance(changes[name], time):
-            raise Invalid("Give a time like 21:00.", field=name)
+            raise Invalid(_("Give a time like 21:00."), field=name)
     pause = changes.get("pause_until")
     if pause is not None and pause.tzinfo is None:
-        raise Invalid("Give a date and time.", field="pause_until")
+        raise Invalid(_("Give a date and time."), field="pause_until")
 
 
 def step_back(session: Session, user: User, *, until: datetime, release_shifts: bool = False) -> int:
     """Take a break: no nudges until `until` (confirmations and safety notices still come). With
     `release_shifts`, also give up upcoming places before then, so others can take them. Returns places freed."""
     if until <= clock.now():
-        raise Invalid("Choose a date in the future.", field="pause_until")
+        raise Invalid(_("Choose a date in the future."), field="pause_until")
     if until > clock.now() + timedelta(days=366):
-        raise Invalid("Choose a date within a year.", field="pause_until")
+        raise Invalid(_("Choose a date within a year."), field="pause_until")
     update(session, user, pause_until=until)
     freed = 0
     if release_shifts:
@@ -106,7 +107,7 @@ def read_unsubscribe(session: Session, raw: str) -> tuple[User, str]:
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     kind = data.get("k") if isinstance(data, dict) else None
     if user is None or not isinstance(kind, str):
-        raise Invalid("This link is not valid.")
+        raise Invalid(_("This link is not valid."))
     return user, kind
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
 from operator import itemgetter
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     ARRAY,
     JSON,
@@ -36,6 +37,7 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import is_sqlite, remembered, transaction
 from campaigns.domain.model import Nudge, User
+from campaigns.domain.text import N_
 from campaigns.services import audit
 from campaigns.services.errors import Conflict, NotFound
 
@@ -218,8 +220,8 @@ def _row(spec: NudgeSpec, channel: str, now: datetime) -> dict:
     }
 
 
-RELATIONSHIP_ENDED = "They cancelled their sign-up"
-SWITCHED_OFF = "The reminder was switched off"
+RELATIONSHIP_ENDED = N_("They cancelled their sign-up")
+SWITCHED_OFF = N_("The reminder was switched off")
 #: skip reasons the planner undoes when the cause goes away (they sign up again, the rule is switched back on)
 REVIVABLE = (RELATIONSHIP_ENDED, SWITCHED_OFF)
 
@@ -293,7 +295,7 @@ def retry_dead(session: Session, *, nudge_id: int, actor: User) -> Nudge:
         if nudge is None:
             raise NotFound()
         if nudge.status != "dead":
-            raise Conflict("Only a message that failed every attempt can be retried.")
+            raise Conflict(_("Only a message that failed every attempt can be retried."))
         nudge.status, nudge.attempts, nudge.next_attempt_at = "planned", 0, clock.now()
         session.add(nudge)
         audit.log(session, "nudge_retried", actor_id=actor.id, org_id=nudge.org_id, target=f"nudge:{nudge.id}")

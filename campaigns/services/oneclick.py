@@ -97,14 +97,14 @@ def read(session: Session, raw: str, choice: str) -> Ticket:
     days = STEP_BACK_DAYS if choice == "cancel" else LINK_DAYS
     data = security.unsign(PURPOSE, raw, max_age_seconds=days * 24 * 3600)
     if not isinstance(data, dict) or data.get("c") != choice:
-        raise Invalid("This link is not valid.")
+        raise Invalid(_("This link is not valid."))
     user, action = session.get(User, data.get("u")), session.get(Action, data.get("a"))
     if user is None or action is None or not user.is_active:
-        raise Invalid("This link is not valid.")
+        raise Invalid(_("This link is not valid."))
     if action.status == "cancelled":
-        raise Invalid("This action was cancelled, so there is nothing more to do.")
+        raise Invalid(_("This action was cancelled, so there is nothing more to do."))
     if clock.now() >= action.starts_at:
-        raise Invalid("This link has expired: the action has already started.")
+        raise Invalid(_("This link has expired: the action has already started."))
     query = select(Signup).join(Task, col(Task.id) == Signup.task_id).where(
         Task.action_id == action.id, Signup.user_id == user.id).order_by(col(Signup.id))
     return Ticket(user=user, action=action, signups=list(session.exec(query)), choice=choice,
@@ -114,11 +114,11 @@ def read(session: Session, raw: str, choice: str) -> Ticket:
 def confirm(session: Session, ticket: Ticket) -> bool:
     """Record "still coming" on the person's places for the action. True if it was recorded now."""
     if ticket.moved:
-        raise Invalid("The action has moved since this reminder was sent. Please check the new time; your "
-                      "place is kept.")
+        raise Invalid(_("The action has moved since this reminder was sent. Please check the new time; your "
+                      "place is kept."))
     live = [s for s in ticket.signups if s.status == "confirmed"]
     if not live:
-        raise Invalid("You no longer have a place for this action, so there is nothing to confirm.")
+        raise Invalid(_("You no longer have a place for this action, so there is nothing to confirm."))
     fresh = [s for s in live if s.reconfirmed_at is None]
     if fresh:
         with transaction(session):

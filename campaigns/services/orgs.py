@@ -7,12 +7,14 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Invitation, Membership, Organisation, Role, User
+from campaigns.domain.text import N_
 from campaigns.services import accounts, audit, contributions, mail, policy, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 
@@ -26,11 +28,11 @@ def create(session: Session, *, name: str, creator: User | None = None, slug: st
     """Create an organisation; its creator becomes its first coordinator."""
     name = name.strip()
     if not name or len(name) > 120:
-        raise Invalid("Give the group a name of up to 120 characters.", field="name")
+        raise Invalid(_("Give the group a name of up to 120 characters."), field="name")
     slug = slugify(slug or name)
     with transaction(session):
         if session.exec(select(Organisation).where(Organisation.slug == slug)).first():
-            raise Conflict("That short name is taken; choose another.", field="slug")
+            raise Conflict(_("That short name is taken; choose another."), field="slug")
         org = Organisation(name=name, slug=slug, share_threshold=current_app.config["SHARE_THRESHOLD"],
                            timezone=timezone or current_app.config["DEFAULT_TIMEZONE"])
         session.add(org)
@@ -65,7 +67,7 @@ def update_settings(session: Session, org: Organisation, *, actor: User, **chang
     """Change the name, share threshold k, time zone or whether pending contributions count (switching that
     re-counts the pending ones, so every goal's total is what the setting says)."""
     if "share_threshold" in changes and not 1 <= changes["share_threshold"] <= 100:
-        raise Invalid("Choose a number between 1 and 100.", field="share_threshold")
+        raise Invalid(_("Choose a number between 1 and 100."), field="share_threshold")
     with transaction(session):
         # the row lock orders this change with contributions being logged (see contributions.recount_pending)
         locked = select(Organisation).where(Organisation.id == org.id).with_for_update()
@@ -84,7 +86,7 @@ def _check_role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise Invalid("Choose client, worker or coordinator.", field="role") from None
+        raise Invalid(_("Choose client, worker or coordinator."), field="role") from None
 
 
 def invite(session: Session, org: Organisation, *, email: str, role: str, invited_by: User,
@@ -93,7 +95,7 @@ def invite(session: Session, org: Organisation, *, email: str, role: str, invite
     role = _check_role(role)
     email = accounts.normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise Invalid("Enter an email address like name@example.org.", field="email")
+        raise Invalid(_("Enter an email address like name@example.org."), field="email")
     secret = security.new_token()
     expires = clock.now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     with transaction(session):
@@ -122,11 +124,11 @@ def invitation_for(session: Session, secret: str) -> Invitation:
         select(Invitation).where(Invitation.token_hash == security.token_hash(secret))
     ).first()
     if invitation is None:
-        raise Invalid("This invitation link is not valid. Ask the person who invited you for a new one.")
+        raise Invalid(_("This invitation link is not valid. Ask the person who invited you for a new one."))
     if invitation.used_at is not None:
-        raise Invalid("This invitation has already been used. Log in to continue.")
+        raise Invalid(_("This invitation has already been used. Log in to continue."))
     if invitation.expires_at <= clock.now():
-        raise Invalid("This invitation has expired. Ask the person who invited you for a new one.")
+        raise Invalid(_("This invitation has expired. Ask the person who invited you for a new one."))
     return invitation
 
 
@@ -169,10 +171,10 @@ def set_join_code(session: Session, org: Organisation, *, actor: User, enabled: 
     return org.join_code
 
 
-JOIN_THROTTLED = "Too many tries. Please wait 15 minutes and try again."
-WRONG_CODE = "That code doesn't match a group. Check it with the person who gave it to you."
+JOIN_THROTTLED = N_("Too many tries. Please wait 15 minutes and try again.")
+WRONG_CODE = N_("That code doesn't match a group. Check it with the person who gave it to you.")
 #: said to anyone who gives an email that has an account with another password (a new email simply joins)
-NEEDS_ITS_PASSWORD = ("If you already have an account with this email, use its password here, or log in first "
+NEEDS_ITS_PASSWORD = N_("If you already have an account with this email, use its password here, or log in first "
                       "and then enter the code.")
 
 
@@ -253,7 +255,7 @@ def change_role(session: Session, org: Organisation, *, member_id: int, role: st
         member = _member(session, org.id, member_id)
         if member.role == Role.coordinator and new_role != Role.coordinator \
                 and _coordinator_count(session, org.id) <= 1:
-            raise Conflict("A group needs at least one coordinator. Make someone else a coordinator first.")
+            raise Conflict(_("A group needs at least one coordinator. Make someone else a coordinator first."))
         old = member.role
         member.role = new_role
         session.add(member)
@@ -268,7 +270,7 @@ def remove_member(session: Session, org: Organisation, *, member_id: int, actor:
     with transaction(session):
         member = _member(session, org.id, member_id)
         if member.role == Role.coordinator and _coordinator_count(session, org.id) <= 1:
-            raise Conflict("A group needs at least one coordinator. Make someone else a coordinator first.")
+            raise Conflict(_("A group needs at least one coordinator. Make someone else a coordinator first."))
         session.delete(member)
         audit.log(session, "member_removed", actor_id=actor.id, org_id=org.id, target=f"user:{member.user_id}",
                   ip=ip)

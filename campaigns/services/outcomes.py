@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -45,16 +46,16 @@ def count_for(session: Session, campaign_id: int) -> int:
 def _check(*, what_changed: str | None = None, result: str | None = None, evidence_url: str | None = None,
            occurred_on: date | None = None, review_on: date | None = None) -> None:
     if what_changed is not None and not what_changed.strip():
-        raise Invalid("Say what changed, or what didn't.", field="what_changed")
+        raise Invalid(_("Say what changed, or what didn't."), field="what_changed")
     if result is not None and result not in rules.OUTCOME_RESULTS:
-        raise Invalid("Choose achieved, partly, not achieved or too early to tell.", field="result")
+        raise Invalid(_("Choose achieved, partly, not achieved or too early to tell."), field="result")
     if evidence_url and (problem := rules.evidence_url_problem(evidence_url)):
         raise Invalid(problem, field="evidence_url")
     if occurred_on is not None and occurred_on > clock.now().date() + timedelta(days=1):
-        raise Invalid("An outcome is something that has happened: choose today or a past date.",
+        raise Invalid(_("An outcome is something that has happened: choose today or a past date."),
                       field="occurred_on")
     if review_on is not None and occurred_on is not None and review_on < occurred_on:
-        raise Invalid("Choose a review date on or after the outcome's date.", field="review_on")
+        raise Invalid(_("Choose a review date on or after the outcome's date."), field="review_on")
 
 
 def record(session: Session, *, campaign: Campaign, user: User, what_changed: str, result: str,
@@ -65,7 +66,7 @@ def record(session: Session, *, campaign: Campaign, user: User, what_changed: st
     _check(what_changed=what_changed, result=result, evidence_url=evidence_url, occurred_on=occurred_on,
            review_on=review_on)
     if campaign.stage == "archived":
-        raise Invalid("This campaign is archived; its record can't change.")
+        raise Invalid(_("This campaign is archived; its record can't change."))
     with transaction(session):
         outcome = Outcome(campaign_id=campaign.id, what_changed=what_changed.strip(), result=result,
                           evidence_url=evidence_url or None, occurred_on=occurred_on, review_on=review_on,
@@ -87,7 +88,7 @@ def update(session: Session, *, outcome_id: int, user: User, **changes) -> Outco
     outcome, campaign = get(session, user=user, outcome_id=outcome_id, permission="campaign.manage")
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise Invalid(f"These can't be changed here: {', '.join(sorted(unknown))}.")
+        raise Invalid(_("These can't be changed here: %(names)s.", names=", ".join(sorted(unknown))))
     merged = {name: changes.get(name, getattr(outcome, name)) for name in EDITABLE}
     _check(**{k: merged[k] for k in ("what_changed", "result", "evidence_url", "occurred_on", "review_on")})
     with transaction(session):

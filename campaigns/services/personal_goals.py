@@ -7,6 +7,7 @@ never appear in lists, exports or event payloads for anyone else, so no domain e
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -31,11 +32,11 @@ def set_mine(session: Session, *, user: User, campaign: Campaign, text: str, sha
     policy.authorize(session, user, "campaign.view", campaign.org_id, campaign_id=campaign.id)
     text = (text or "").strip()
     if not text or len(text) > MAX_TEXT:
-        raise Invalid(f"Write your goal in up to {MAX_TEXT} characters.", field="text")
+        raise Invalid(_("Write your goal in up to %(n)s characters.", n=MAX_TEXT), field="text")
     with transaction(session):
         now = clock.now()
         if mine(session, user=user, campaign=campaign) is None and campaign.stage not in stages.ACTIVE:
-            raise Conflict("This campaign has ended; personal goals can be set while it is active.")
+            raise Conflict(_("This campaign has ended; personal goals can be set while it is active."))
         # insert-or-ignore, then update: two saves at once still leave exactly one goal
         insert_ignore(session, PersonalGoal.__table__, [{"campaign_id": campaign.id, "user_id": user.id, "text": text,
                                                "shared_with_worker": False, "created_at": now}],
@@ -54,7 +55,7 @@ def mark_done(session: Session, *, user: User, campaign: Campaign, done: bool = 
     """Mark your personal goal done (or not done after all)."""
     goal = mine(session, user=user, campaign=campaign)
     if goal is None:
-        raise NotFound("You haven't set a personal goal for this campaign.")
+        raise NotFound(_("You haven't set a personal goal for this campaign."))
     return set_mine(session, user=user, campaign=campaign, text=goal.text,
                     shared_with_worker=goal.shared_with_worker, done=done)
 
@@ -64,7 +65,7 @@ def delete_mine(session: Session, *, user: User, campaign: Campaign) -> None:
     with transaction(session):
         goal = mine(session, user=user, campaign=campaign)
         if goal is None:
-            raise NotFound("You haven't set a personal goal for this campaign.")
+            raise NotFound(_("You haven't set a personal goal for this campaign."))
         session.delete(goal)
 
 

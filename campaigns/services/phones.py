@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 from flask import current_app
+from flask_babel import gettext as _
 from phonenumbers import NumberParseException, PhoneNumberType
 
 from campaigns.services.errors import Invalid
@@ -19,21 +20,21 @@ def normalise(raw: str | None, *, country: str = "GB", field: str = "mobile") ->
     are refused with a message beside `field`."""
     text = (raw or "").strip()
     if not text:
-        raise Invalid("Give a mobile number.", field=field)
+        raise Invalid(_("Give a mobile number."), field=field)
     if len(text) > LONGEST_INPUT:
-        raise Invalid("That is too long for a phone number.", field=field)
+        raise Invalid(_("That is too long for a phone number."), field=field)
     try:
         number = phonenumbers.parse(text, (country or "GB").upper())
     except NumberParseException:
-        raise Invalid("That doesn't look like a phone number. Try it with the country code, like +44 7700 "
-                      "900123.", field=field) from None
+        raise Invalid(_("That doesn't look like a phone number. Try it with the country code, like +44 7700 "
+                      "900123."), field=field) from None
     if not phonenumbers.is_valid_number(number):
-        raise Invalid("That isn't a complete phone number. Please check the digits.", field=field)
+        raise Invalid(_("That isn't a complete phone number. Please check the digits."), field=field)
     region = phonenumbers.region_code_for_number(number)
     if region not in current_app.config["SMS_COUNTRIES"]:
-        raise Invalid("Sorry, we can't send texts to numbers in that country.", field=field)
+        raise Invalid(_("Sorry, we can't send texts to numbers in that country."), field=field)
     if phonenumbers.number_type(number) not in TEXTABLE:
-        raise Invalid("That looks like a landline. Texts need a mobile number.", field=field)
+        raise Invalid(_("That looks like a landline. Texts need a mobile number."), field=field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

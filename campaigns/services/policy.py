@@ -7,6 +7,7 @@ organisation's members' data unless they are members themselves.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns.db import remember, remembered
@@ -109,7 +110,7 @@ def authorize(session: Session, user: User | None, permission: str, org_id: int,
         return member
     if campaign_id is not None and permission in CAMPAIGN_SCOPED and _manages(session, user, campaign_id):
         return member
-    raise Forbidden("You don't have permission to do that here.")
+    raise Forbidden(_("You don't have permission to do that here."))
 
 
 def allowed(session: Session, user: User | None, permission: str, org_id: int,

@@ -4,6 +4,7 @@ closes. Only the person ever sees their own answers and free text; coordinators 
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
@@ -42,15 +43,15 @@ def may_answer(session: Session, *, campaign: Campaign, user: User, phase: str) 
 
 def _check(campaign: Campaign, phase: str, scores: dict[str, int], free_text: str) -> None:
     if phase not in rules.REFLECTION_PHASES:
-        raise Invalid("Choose before or after.", field="phase")
+        raise Invalid(_("Choose before or after."), field="phase")
     for item in rules.REFLECTION_ITEMS:
         if not isinstance(scores.get(item), int) or not 1 <= scores[item] <= 5:
-            raise Invalid("Choose a number from 1 to 5.", field=item)
+            raise Invalid(_("Choose a number from 1 to 5."), field=item)
     if len(free_text) > 5000:
-        raise Invalid("Keep it under 5000 characters.", field="free_text")
+        raise Invalid(_("Keep it under 5000 characters."), field="free_text")
     if campaign.stage not in OPEN_STAGES[phase]:
-        raise Invalid("These questions open at the start of a campaign, and again once it has closed."
-                      if phase == "after" else "This campaign has closed: answer the 'after' questions instead.",
+        raise Invalid(_("These questions open at the start of a campaign, and again once it has closed.")
+                      if phase == "after" else _("This campaign has closed: answer the 'after' questions instead."),
                       field="phase")
 
 
@@ -61,7 +62,7 @@ def submit(session: Session, *, campaign: Campaign, user: User, phase: str, infl
     scores = {"influence": influence, "connected": connected, "know_how": know_how}
     _check(campaign, phase, scores, free_text)
     if not took_part(session, campaign_id=campaign.id, user_id=user.id):  # type: ignore[arg-type]
-        raise Invalid("Join the campaign or take a task first; then you can share how you feel about it.")
+        raise Invalid(_("Join the campaign or take a task first; then you can share how you feel about it."))
     key = {"campaign_id": campaign.id, "user_id": user.id, "phase": phase}
     values = {**scores, "free_text": free_text.strip()}
     with transaction(session):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -49,20 +50,22 @@ def check_rule(*, anchor: str, audience: str, template: str, channels: list[str]
                offset_days: int = 0, local_time: time | None = None) -> None:
     """Refuse a rule that could never work, with a message beside the field."""
     if anchor not in rn.ANCHOR_SUBJECT:
-        raise Invalid("Choose what the reminder is timed from.", field="anchor")
+        raise Invalid(_("Choose what the reminder is timed from."), field="anchor")
     if audience not in rn.AUDIENCES:
-        raise Invalid("Choose who gets the reminder.", field="audience")
+        raise Invalid(_("Choose who gets the reminder."), field="audience")
     if template not in rn.RULE_TEMPLATES:
-        raise Invalid("Choose one of the message templates.", field="template")
+        raise Invalid(_("Choose one of the message templates."), field="template")
     if not channels or any(c not in rn.CHANNELS for c in channels):
-        raise Invalid("Choose at least one way to send it.", field="channels")
+        raise Invalid(_("Choose at least one way to send it."), field="channels")
     limit = rn.MAX_OFFSET_DAYS
     if abs(offset_minutes) > limit * 24 * 60:
-        raise Invalid(f"Keep reminders within {limit} days of the moment they're timed from.", field="offset_minutes")
+        raise Invalid(_("Keep reminders within %(n)s days of the moment they're timed from.",
+                        n=limit), field="offset_minutes")
     if abs(offset_days) > limit:
-        raise Invalid(f"Keep reminders within {limit} days of the moment they're timed from.", field="offset_days")
+        raise Invalid(_("Keep reminders within %(n)s days of the moment they're timed from.",
+                        n=limit), field="offset_days")
     if local_time is None and offset_days:
-        raise Invalid("A number of days needs a time of day too.", field="local_time")
+        raise Invalid(_("A number of days needs a time of day too."), field="local_time")
 
 
 def rule_row(session: Session, campaign: Campaign, key: str) -> ReminderRule | None:
@@ -119,7 +122,7 @@ def change_rule(session: Session, campaign: Campaign, key: str, *, actor: User, 
         check_rule(**{k: merged[k] for k in ("anchor", "audience", "template", "channels", "offset_minutes",
                                               "offset_days", "local_time")})
     if not merged["channels"] or any(c not in rn.CHANNELS for c in merged["channels"]):
-        raise Invalid("Choose at least one way to send it.", field="channels")
+        raise Invalid(_("Choose at least one way to send it."), field="channels")
     with transaction(session):
         row = rule_row(session, campaign, key) or ReminderRule(campaign_id=campaign.id, builtin=key,
                                                                template=current.template)
@@ -139,7 +142,7 @@ def change_rule(session: Session, campaign: Campaign, key: str, *, actor: User, 
 def delete_rule(session: Session, campaign: Campaign, key: str, *, actor: User) -> None:
     """Delete a coordinator's own rule (built-ins are switched off instead) and skip what it planned."""
     if not key.startswith("rule:"):
-        raise Invalid("Built-in reminders can be switched off but not deleted.")
+        raise Invalid(_("Built-in reminders can be switched off but not deleted."))
     current = find(session, campaign, key)
     with transaction(session):
         row = rule_row(session, campaign, key)

@@ -12,6 +12,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from campaigns import clock
@@ -61,13 +62,13 @@ def common_passwords() -> frozenset[str]:
 def check_password_rules(password: str, *, email: str = "", field: str = "password") -> None:
     """At least 12 characters, not a well-known password, not the email address."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"Use at least {MIN_PASSWORD_LENGTH} characters. A few words together work well.",
+        raise Invalid(_("Use at least %(n)s characters. A few words together work well.", n=MIN_PASSWORD_LENGTH),
                       field=field)
     if len(password) > 256:
-        raise Invalid("Use at most 256 characters.", field=field)
+        raise Invalid(_("Use at most 256 characters."), field=field)
     lowered = password.lower()
     if lowered in common_passwords() or len(set(lowered)) <= 3 or (email and email.lower() in lowered):
-        raise Invalid("That password is too easy to guess. Try a few unrelated words.", field=field)
+        raise Invalid(_("That password is too easy to guess. Try a few unrelated words."), field=field)
 
 
 def new_token(nbytes: int = 32) -> str:
@@ -105,6 +106,6 @@ def unsign(purpose: str, token: str, *, max_age_seconds: int) -> Any:
     try:
         return _serializer(purpose).loads(token, max_age=max_age_seconds)
     except SignatureExpired:
-        raise Invalid("This link has expired. Ask for a new one.") from None
+        raise Invalid(_("This link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise Invalid("This link is not valid.") from None
+        raise Invalid(_("This link is not valid.")) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col
 
@@ -27,14 +28,14 @@ from campaigns.services.volunteering import action_for, check, locked, task_for
 def _clean_skills(skills: Any) -> list[str]:
     cleaned = list(dict.fromkeys(s.strip() for s in (skills or []) if s and s.strip()))
     if len(cleaned) > 10 or any(len(s) > 40 for s in cleaned):
-        raise Invalid("List up to 10 skills, each at most 40 characters.", field="skills")
+        raise Invalid(_("List up to 10 skills, each at most 40 characters."), field="skills")
     return cleaned
 
 
 def _check_goal(session: Session, goal_id: int | None, campaign_id: int) -> None:
     goal = session.get(Goal, goal_id) if goal_id is not None else None
     if goal_id is not None and (goal is None or goal.campaign_id != campaign_id):
-        raise Invalid("Choose one of this campaign's goals.", field="goal_id")
+        raise Invalid(_("Choose one of this campaign's goals."), field="goal_id")
 
 
 def _task_times(session: Session, user: User, *, action_id: int | None, campaign_id: int | None,
@@ -43,25 +44,25 @@ def _task_times(session: Session, user: User, *, action_id: int | None, campaign
     if action_id is not None:
         action = action_for(session, user, action_id, "campaign.manage")
         if campaign_id is not None and campaign_id != action.campaign_id:
-            raise Invalid("That action belongs to another campaign.", field="action_id")
+            raise Invalid(_("That action belongs to another campaign."), field="action_id")
         if action.status == "cancelled":
-            raise Conflict("This action was cancelled, so it can't have new tasks.")
+            raise Conflict(_("This action was cancelled, so it can't have new tasks."))
         if deadline is not None:
-            raise Invalid("Tasks in an action follow its time; leave the deadline empty.", field="deadline")
+            raise Invalid(_("Tasks in an action follow its time; leave the deadline empty."), field="deadline")
         times: dict[str, Any] = {"org_id": action.org_id, "campaign_id": action.campaign_id, "action_id": action.id}
         if starts_at is not None or ends_at is not None:
             if starts_at is None or ends_at is None:
-                raise Invalid("Give the shift both a start and an end, or neither.", field="ends_at")
+                raise Invalid(_("Give the shift both a start and an end, or neither."), field="ends_at")
             times["starts_at"], times["ends_at"] = utc_window(starts_at, ends_at, action.timezone)
         return times
     if campaign_id is None:
-        raise Invalid("Choose the campaign or action this task belongs to.", field="campaign_id")
+        raise Invalid(_("Choose the campaign or action this task belongs to."), field="campaign_id")
     campaign: Campaign = policy.campaign_for(session, user, campaign_id, "campaign.manage")
     if deadline is None:
-        raise Invalid("Give a task outside an action a deadline.", field="deadline")
+        raise Invalid(_("Give a task outside an action a deadline."), field="deadline")
     due = check(rules.to_utc, deadline, campaign.timezone, field="deadline")
     if due <= clock.now():
-        raise Invalid("Choose a deadline in the future.", field="deadline")
+        raise Invalid(_("Choose a deadline in the future."), field="deadline")
     return {"org_id": campaign.org_id, "campaign_id": campaign.id, "deadline": due}
 
 
@@ -72,7 +73,7 @@ def add_task(session: Session, *, user: User, title: str, capacity: int, action_
     """Add a role or shift to an action, or a standalone task with a deadline to a campaign. Records TaskCreated."""
     check(rules.check_capacity, capacity)
     if not title.strip():
-        raise Invalid("Give the task a title.", field="title")
+        raise Invalid(_("Give the task a title."), field="title")
     times = _task_times(session, user, action_id=action_id, campaign_id=campaign_id, starts_at=starts_at,
                         ends_at=ends_at, deadline=deadline)
     _check_goal(session, goal_id, times["campaign_id"])
@@ -92,9 +93,9 @@ def edit_task(session: Session, *, task_id: int, user: User, capacity: int | Non
     """Change a task's title, description, skills or goal, and its capacity (see change_capacity)."""
     task = task_for(session, user, task_id, "campaign.manage")
     if set(details) - {"title", "description", "skills", "goal_id"}:
-        raise Invalid("Only the title, description, skills, goal and capacity can be changed here.")
+        raise Invalid(_("Only the title, description, skills, goal and capacity can be changed here."))
     if "title" in details and not (details["title"] or "").strip():
-        raise Invalid("Give the task a title.", field="title")
+        raise Invalid(_("Give the task a title."), field="title")
     if "skills" in details:
         details["skills"] = _clean_skills(details["skills"])
     if "goal_id" in details:

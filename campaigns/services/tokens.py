@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns import clock
@@ -22,9 +23,9 @@ def create(session: Session, user: User, *, name: str, expires_days: int | None 
     """Create a token; returns the row and the secret, which is never shown again."""
     name = name.strip()
     if not name:
-        raise Invalid("Give the token a name so you can recognise it later.", field="name")
+        raise Invalid(_("Give the token a name so you can recognise it later."), field="name")
     if expires_days is not None and not 1 <= expires_days <= 3650:
-        raise Invalid("Choose between 1 and 3650 days.", field="expires_days")
+        raise Invalid(_("Choose between 1 and 3650 days."), field="expires_days")
     secret = PREFIX + security.new_token()
     expires_at = clock.now() + timedelta(days=expires_days) if expires_days else None
     keys = [throttle.key("token", "account", str(user.id))] + ([throttle.key("token", "addr", ip)] if ip else [])

@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
@@ -66,9 +67,10 @@ def _check(url: str | None, event_types: list[str] | None) -> None:
     if event_types is not None:
         unknown = sorted(set(event_types) - set(DELIVERABLE))
         if unknown:
-            raise Invalid(f"These events can't be subscribed to: {', '.join(unknown)}.", field="event_types")
+            raise Invalid(_("These events can't be subscribed to: %(names)s.",
+                            names=", ".join(unknown)), field="event_types")
         if not event_types:
-            raise Invalid("Choose at least one kind of event.", field="event_types")
+            raise Invalid(_("Choose at least one kind of event."), field="event_types")
 
 
 def _top(session: Session) -> int:
@@ -141,7 +143,7 @@ def send_test(session: Session, *, endpoint_id: int, user: User) -> int:
     """Plan a test delivery ("webhook.test") through the dispatcher; it shows in the delivery log."""
     endpoint = get(session, user=user, endpoint_id=endpoint_id)
     if not endpoint.enabled:
-        raise Invalid("Switch the endpoint on first; nothing is sent to an endpoint that is off.")
+        raise Invalid(_("Switch the endpoint on first; nothing is sent to an endpoint that is off."))
     token = secrets.token_hex(6)
     now = clock.now()
     body = {"type": "webhook.test", "timestamp": _iso(now),

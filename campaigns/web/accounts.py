@@ -9,14 +9,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns import auth
+from campaigns import auth, i18n
 from campaigns.api.accounts import MeIn, TokenIn
 from campaigns.api.common import StrictSchema, Text, Timezone
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.services import accounts, mail, orgs, tokens
-from campaigns.services.errors import DomainError
+from campaigns.services.errors import DomainError, Invalid
 from campaigns.web import forms
 
 bp = Blueprint("accounts", __name__)
@@ -79,6 +79,22 @@ def login():
                 return redirect(_safe_next(form.data.get("next")))
         return render_template("accounts/login.html", form=form), 422 if form.errors else 200
     return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/language")
+def language():
+    """The language switch on every page: a member's account keeps the choice, a visitor's browser does (a
+    cookie, kept after logging out too)."""
+    code = i18n.offered(request.form.get("locale"))
+    if code is None:
+        raise Invalid(_("Choose one of the offered languages."), field="locale")
+    user = current_user()
+    if user is not None:
+        accounts.update_profile(get_session(), user, locale=code)
+    response = redirect(_safe_next(request.form.get("next")))
+    response.set_cookie(i18n.COOKIE, code, max_age=i18n.COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/logout")
@@ -154,7 +170,6 @@ def _account_page(*, profile=None, password=None, token_form=None, new_token=Non
         new_token=new_token,
         tokens=tokens.of_user(get_session(), user),
         timezones=timezones(),
-        languages=current_app.config["LANGUAGES"],
     )
     failed = any(f is not None and f.errors for f in (profile, password, token_form))
     return page, status or (422 if failed else 200)

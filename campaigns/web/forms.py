@@ -11,6 +11,7 @@ from typing import Any
 import marshmallow as ma
 from flask import request
 
+from campaigns.i18n import translate_messages
 from campaigns.services.errors import DomainError
 
 _SKIP = {"csrf_token", "submit", "back_to_page"}  # back_to_page: where a press returns (see campaign_parts)
@@ -68,5 +69,5 @@ def load(schema: ma.Schema) -> Form:
         form.data = schema.load(raw)
     except ma.ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
-        form.errors = {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
+        form.errors = {k: v if isinstance(v, list) else [str(v)] for k, v in translate_messages(messages).items()}
     return form

@@ -34,6 +34,7 @@ WEB: dict = {
     "GET accounts.login": EVERYONE,
     "POST accounts.login": "422 422 422 422 422 422 422 422",
     "POST accounts.logout": "302 302 302 302 302 302 302 302",
+    "POST accounts.language": "422 422 422 422 422 422 422 422",
     "GET accounts.reset_password": EVERYONE,
     "POST accounts.reset_password": "422 422 422 422 422 422 422 422",
     "POST accounts.revoke_token": "302 404 404 404 404 404 302 404",

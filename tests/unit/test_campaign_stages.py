@@ -65,7 +65,7 @@ def test_nothing_is_needed_to_start_collaborating_or_to_step_back():
     ("evaluation", "assessment", "back one stage"),
     ("closed", "evaluation", "only be archived"),
     ("archived", "assessment", "stays archived"),
-    ("collaboration", "collaboration", "already in collaboration"),
+    ("collaboration", "collaboration", "already in the Collaboration stage"),
     ("collaboration", "finished", "not a stage"),
 ])
 def test_forbidden_moves_say_which_rule(from_stage, to_stage, words):
