@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request
+from flask_babel import gettext as _
 from flask_smorest import abort
 from werkzeug.routing import IntegerConverter
 
@@ -57,7 +58,7 @@ def _refuse_control_characters() -> None:
         return
     if request.path.startswith("/api/"):
         abort(422, messages={"query": {name: [CONTROL_MESSAGE] for name in names}})
-    abort(400, message="That address holds characters that can't be used. Check the link and try again.")
+    abort(400, message=_("That address holds characters that can't be used. Check the link and try again."))
 
 
 def init_app(app: Flask) -> None:

@@ -37,7 +37,7 @@ class _Parser(FlaskParser):
         except json.JSONDecodeError:
             raise
         except ValueError:
-            abort(400, message="A number in the JSON body has too many digits.")
+            abort(400, message=_("A number in the JSON body has too many digits."))
 
 
 class Blueprint(SmorestBlueprint):

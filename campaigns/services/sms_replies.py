@@ -35,9 +35,9 @@ ANSWERED_WHEN_STOPPED = ("stop", "start", "help")
 def receive(session: Session, *, number: str, body: str, sid: str) -> TextMessage | None:
     """Handle one text someone sent us. Returns the answer sent (None: nothing to answer, or a replay)."""
     if not E164.match(number or ""):
-        raise Invalid("The sender's number is not a phone number.", field="From")
+        raise Invalid(_("The sender's number is not a phone number."), field="From")
     if not sid:
-        raise Invalid("The message has no id.", field="MessageSid")
+        raise Invalid(_("The message has no id."), field="MessageSid")
     with transaction(session):
         if session.exec(select(TextMessage.id).where(TextMessage.provider_sid == sid[:64])).first():
             return None  # a replay: handled the first time
