@@ -5,6 +5,7 @@ databases; the error log never echoes submitted text as SQL parameters."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -126,3 +127,18 @@ def test_the_error_log_does_not_echo_submitted_text(api, people, caplog):
     with caplog.at_level(logging.DEBUG):
         api(people.client).patch("/api/v1/me", json={"display_name": secret + "\x00"})
     assert secret not in caplog.text
+
+
+def test_gunicorn_answers_every_malformed_query_string_as_a_problem(database_url):
+    """Through gunicorn in production mode (gunicorn.conf.py): many repeated parameters and a very long `q`
+    reach the app, and what gunicorn itself refuses (a request line past its ceiling) is problem+json too."""
+    from tests.bench import servers
+
+    with servers.gunicorn("wsgi:app", env=servers.app_env(database_url), workers=1) as server:
+        for path in ("/api/v1/me/reads?" + "&".join(["page=1"] * 1000),
+                     "/api/v1/orgs/1/concerns/similar?q=" + "damp+" * 1500,
+                     "/api/v1/orgs/1/concerns/similar?q=" + "damp+" * 4000):
+            status, headers, body = servers.request(server.port, "GET", path)
+            assert 400 <= status < 500, (len(path), status, body[:200])
+            assert dict(headers)["Content-Type"] == PROBLEM, (len(path), status, body[:200])
+            assert json.loads(body)["status"] == status
