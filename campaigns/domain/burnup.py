@@ -6,11 +6,12 @@ Pure: daily values in, numbers and dates out. Drawing (pixels, SVG) lives in web
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-#: the recent pace is measured over this many days
-PACE_DAYS = 14
+#: the recent pace is measured over this many days (four weeks: one busy or quiet week does not decide it)
+PACE_DAYS = 28
 #: further out than this, "at this pace" stops meaning anything
 HORIZON_DAYS = 5 * 365
 
@@ -35,15 +36,17 @@ def ideal(day: date, start: date, due: date | None, target: float) -> float | No
 
 
 def pace(points: list[tuple[date, float]], today: date, current: float, days: int = PACE_DAYS) -> float | None:
-    """Units per day over the last `days` days: from the last value at or before the window's start (or the
-    earliest value inside it) to today's. None without an earlier day to compare with."""
+    """Units per day over the last `days` days, as a robust slope (Theil–Sen: the median of the slopes between
+    every two days), so one big batch logged at once moves it little. The days are the window's, today's count
+    and the last value before the window (the baseline). None without an earlier day to compare with."""
     earlier = [(day, value) for day, value in sorted(points) if day < today]
     if not earlier:
         return None
     window_start = today - timedelta(days=days)
     before = [p for p in earlier if p[0] <= window_start]
-    base_day, base_value = before[-1] if before else earlier[0]
-    return (current - base_value) / (today - base_day).days
+    series = before[-1:] + [p for p in earlier if p[0] > window_start] + [(today, current)]
+    slopes = [(b[1] - a[1]) / (b[0] - a[0]).days for i, a in enumerate(series) for b in series[i + 1:]]
+    return statistics.median(slopes)
 
 
 def project(*, target: float, current: float, points: list[tuple[date, float]], today: date,

@@ -16,7 +16,8 @@ from campaigns.domain import burnup
 from campaigns.services.progress import GoalProgress
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 20, 18, 40
+#: room for the axis labels, which app.css draws larger on a phone (the chart shrinks to fit it)
+LEFT, RIGHT, TOP, BOTTOM = 64, 20, 18, 40
 #: the data table shows about this many rows (weekly, or sparser for long campaigns)
 TABLE_ROWS = 12
 
@@ -52,6 +53,11 @@ def day_text(day: date) -> str:
     return format_date(day, "d MMMM yyyy")
 
 
+def axis_day(day: date) -> str:
+    """A day short enough for the chart's axis ("3 Mar"): the sentence and the table give it in full."""
+    return format_date(day, "d MMM")
+
+
 def projection_text(state: GoalProgress) -> str:
     """The plain-language projection: "At this pace: reached around 3 March 2026", or why not."""
     projection = state.projection
@@ -63,7 +69,7 @@ def projection_text(state: GoalProgress) -> str:
             text += " " + _("That is after the due date, %(due)s.", due=day_text(state.due))
         return text
     if projection.status == "not_at_pace":
-        return _("Not at this pace: too little was counted in the last two weeks to reach the target.")
+        return _("Not at this pace: too little was counted in the last four weeks to reach the target.")
     return _("Too early to tell the pace: check back after a few days of progress.")
 
 
@@ -93,9 +99,9 @@ def burnup_chart(state: GoalProgress, chart_id: str) -> Chart:
     elif projected_on and state.projection.pace:  # beyond the chart: draw the pace up to its right edge
         reached_by_end = goal.current + state.projection.pace * (end - state.today).days
         chart.projected = f"{x(state.today)},{y(goal.current)} {x(end)},{y(reached_by_end)}"
-    labels = {start: day_text(start), end: day_text(end)}
+    labels = {start: axis_day(start), end: axis_day(end)}
     if state.due and start < state.due < end:
-        labels[state.due] = _("due %(day)s", day=day_text(state.due))
+        labels[state.due] = _("due %(day)s", day=axis_day(state.due))
     chart.x_labels = [(x(d), text) for d, text in sorted(labels.items())]
     chart.y_labels = [(y(0), "0"), (y(goal.target), _number(goal.target))]
     chart.rows = _rows(state)
@@ -107,8 +113,19 @@ def _summary(state: GoalProgress) -> str:
     text = _("%(current)s of %(target)s %(unit)s so far (%(percent)s%%).", current=_number(goal.current),
              target=_number(goal.target), unit=goal.unit, percent=state.percent)
     if state.ideal_today is not None and state.projection.status != "reached":
-        text += " " + _("The ideal line is at %(ideal)s today.", ideal=_number(state.ideal_today))
+        text += " " + schedule_text(goal.current, state.ideal_today, goal.unit)
     return f"{text} {projection_text(state)}"
+
+
+def schedule_text(current: float, ideal_today: float, unit: str) -> str:
+    """Ahead, behind or on schedule for the due date, in words (not "the ideal line is at 114.3")."""
+    gap = round(current - ideal_today)
+    if gap > 0:
+        return _("That's %(gap)s %(unit)s ahead of schedule for the due date.", gap=_number(gap), unit=unit)
+    if gap < 0:
+        return _("To be on schedule for the due date it would be about %(ideal)s %(unit)s by now: %(gap)s to "
+                 "catch up.", ideal=_number(round(ideal_today)), unit=unit, gap=_number(-gap))
+    return _("That's on schedule for the due date.")
 
 
 def _rows(state: GoalProgress) -> list[tuple[str, str, str]]:

@@ -45,3 +45,28 @@ def test_a_wrong_password_is_explained_beside_the_form(journey, live):
     page.get_by_role("button", name="Log in").click()
     journey.seen(page, "login-refused")
     assert page.get_by_role("alert").is_visible()
+
+
+def test_a_burn_up_chart_reads_on_a_phone(journey, live):
+    """At 375 px the chart's labels stay readable (not ~6 px) and each legend swatch stays beside its words."""
+    from datetime import date, timedelta
+
+    from campaigns.domain.model import GoalSnapshot
+
+    people = live.people()
+    campaign = live.make_campaign(people.org, starts_on=date.today() - timedelta(days=20))
+    goal = live.make_goal(campaign, target=200, due_on=date.today() + timedelta(days=30))
+    with live.session() as session:
+        session.add_all([GoalSnapshot(goal_id=goal.id, day=date.today() - timedelta(days=d), value=60 - 3 * d)
+                         for d in range(20, 0, -1)])
+        session.commit()
+    page = journey.page_for(people.coordinator, viewport={"width": 375, "height": 812})
+    page.goto(f"/campaigns/{campaign.id}/progress")
+    journey.seen(page, "burn-up-phone")
+    journey.fits(page, "burn-up-phone")
+    heights = page.eval_on_selector_all(".chart text", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 10, heights
+    for item in page.locator(".chart-key .key-item").all():
+        swatch, words = item.locator(".key").bounding_box(), item.bounding_box()
+        assert words["height"] < 2 * swatch["height"] + 30  # one line: the swatch did not wrap away
+        assert abs((swatch["y"] + swatch["height"] / 2) - (words["y"] + words["height"] / 2)) < 6

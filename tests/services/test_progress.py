@@ -155,8 +155,9 @@ def test_progress_shows_points_ideal_and_projection(session, make_campaign, make
     assert goal_state.points[-1] == (today, 24) and len(goal_state.points) == 4
     assert goal_state.ideal_today == pytest.approx(50)
     assert goal_state.projection.status == "on_pace"
-    # 14 units in 14 days: 1 a day, 76 to go
-    assert goal_state.projection.on == today + timedelta(days=76)
+    # the median of the slopes between every two days (1.2 and 1.43 in the middle): 1.31 a day, 76 to go
+    assert goal_state.projection.pace == pytest.approx((1.2 + 10 / 7) / 2)
+    assert goal_state.projection.on == today + timedelta(days=58)
 
 
 def test_reading_progress_costs_one_query_however_many_contributions(session, campaign, make_goal):

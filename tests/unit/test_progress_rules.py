@@ -77,12 +77,23 @@ def test_the_ideal_line_runs_from_zero_at_the_start_to_the_target_on_the_due_dat
     assert burnup.ideal(TODAY, start, None, 100) is None
 
 
-def test_the_projection_follows_the_last_two_weeks_pace():
-    points = [(TODAY - timedelta(days=30), 0), (TODAY - timedelta(days=14), 20), (TODAY - timedelta(days=1), 40)]
-    projection = burnup.project(target=100, current=48, points=points, today=TODAY)
+def test_the_projection_follows_the_recent_pace():
+    points = [(TODAY - timedelta(days=30), 0), (TODAY - timedelta(days=14), 32), (TODAY - timedelta(days=1), 58)]
+    projection = burnup.project(target=100, current=60, points=points, today=TODAY)
     assert projection.status == "on_pace"
-    assert projection.pace == pytest.approx(2)  # 28 units over the last 14 days
-    assert projection.on == TODAY + timedelta(days=26)
+    assert projection.pace == pytest.approx(2)  # 2 a day, however the days are paired
+    assert projection.on == TODAY + timedelta(days=20)
+
+
+def test_one_big_batch_does_not_swing_the_projection_by_months():
+    """Four weeks at 3 a day, then 100 logged at once today: the date moves by what the batch adds, not by
+    the pace of one day (the last-two-weeks pace moved it 225 days)."""
+    steady = [(TODAY - timedelta(days=d), 3 * (28 - d)) for d in range(28, 0, -1)]
+    before = burnup.project(target=1000, current=84, points=steady, today=TODAY)
+    after = burnup.project(target=1000, current=184, points=steady, today=TODAY)
+    swing = (before.on - after.on).days
+    print(f"\none batch of 100 moves the projected date by {swing} days (pace {before.pace:.2f} -> {after.pace:.2f})")
+    assert 0 <= swing <= 45
 
 
 def test_no_progress_is_not_at_this_pace_and_no_history_is_too_early():

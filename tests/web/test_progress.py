@@ -70,6 +70,8 @@ def test_charts_read_without_sight_or_script(client, login, people, busy):
     assert "style" not in svg
     assert "The numbers behind the chart" in html and "<table>" in html
     assert "At this pace: reached around" in html
+    # plain words for where the goal should be by now (200 letters over 50 days, 20 days in: 80; 60 counted)
+    assert "ideal line is at" not in html and "about 80 letters by now: 20 to catch up" in html
     assert "<script" not in html.replace('<script src="/static/app.js" defer></script>', "")
 
 
