@@ -72,6 +72,7 @@ def demo():
     migrations.upgrade(current_app.config["DATABASE_URL"])
     with session_scope() as session:
         demo_data.build(session, echo=click.echo)
+        demo_data.print_public_pages(session, current_app.config["BASE_URL"], click.echo)
     demo_data.print_logins(click.echo)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from campaigns.delivery import dispatcher
-from campaigns.services import digests, installation, outcomes, planner, privacy, progress, webhooks
+from campaigns.services import digests, guests, installation, outcomes, planner, privacy, progress, webhooks
 
 
 @dataclass(frozen=True)
@@ -51,5 +51,7 @@ JOBS: list[Job] = [
     Job(id="nudges_recover_leases", func=dispatcher.recover_leases, seconds=60),
     Job(id="nudges_sweep", func=planner.sweep, seconds=900),
     Job(id="nudges_digests", func=digests.build_digests, seconds=900),
+    # guests' unconfirmed requests for a place lapse after their group's hold time (services/guests)
+    Job(id="guest_holds", func=guests.release_lapsed, seconds=300),
     Job(id="nudges_coordinator_digests", func=digests.build_coordinator_digests, seconds=900),
 ]

@@ -85,6 +85,11 @@ class Config:
     STALLED_DAYS = _int("STALLED_DAYS", 14)
     LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 365)
     SCHEDULER_TICK_SECONDS = _int("SCHEDULER_TICK_SECONDS", 10)
+    #: guest sign-ups from public action pages: per address an hour, per email or number an hour, and per
+    #: contact on one action (a waiting-list place counts)
+    GUEST_SIGNUPS_PER_ADDRESS = _int("GUEST_SIGNUPS_PER_ADDRESS", 20)
+    GUEST_SIGNUPS_PER_CONTACT = _int("GUEST_SIGNUPS_PER_CONTACT", 5)
+    GUEST_SIGNUPS_PER_ACTION = _int("GUEST_SIGNUPS_PER_ACTION", 3)
 
     #: how many reverse proxies (TLS terminator, load balancer) stand in front of the app and set X-Forwarded-For
     #: and X-Forwarded-Proto; 0 believes no such header (a client could forge it)

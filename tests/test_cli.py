@@ -1,5 +1,7 @@
 """The flask commands: create-user, demo, db upgrade."""
 
+import re
+
 from sqlmodel import select
 
 from campaigns.domain.model import Membership, Organisation, User
@@ -59,3 +61,14 @@ def test_dev_tells_the_web_server_and_scheduler_the_address_it_serves_on(runner,
     assert result.exit_code == 0, result.output
     assert started and all(env["BASE_URL"] == "http://127.0.0.1:5123" for _, env in started)
     assert "http://127.0.0.1:5123" in result.output
+
+
+def test_demo_prints_a_public_action_that_anyone_can_open(runner, client):
+    output = runner.invoke(args=["demo"]).output
+    found = re.search(r"http://[^/\s]+(/p/actions/\d+)", output)
+    assert found, output
+    page = client.get(found.group(1))
+    assert page.status_code == 200 and "Take part" in page.get_data(as_text=True)
+    campaign = re.search(r"http://[^/\s]+(/p/\d+)\s", output)
+    listed = client.get(campaign.group(1)).get_data(as_text=True)
+    assert found.group(1) in listed

@@ -14,6 +14,7 @@ from flask import Flask
 BLUEPRINTS = (
     "accounts", "orgs", "concerns", "assessments", "consents", "campaigns", "volunteering", "contributions", "nudges",
     "progress", "outcomes", "reflections", "webhooks", "reports", "privacy", "homes",
+    "public",
 )
 
 

@@ -4,6 +4,7 @@ overview and public campaigns."""
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -115,6 +116,14 @@ class PublicOutcomeOut(ma.Schema):
     evidence_url = ma.fields.String(allow_none=True)
 
 
+class PublicActionLinkOut(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    starts_at = ma.fields.String(metadata={"description": "UTC, ISO 8601."})
+    timezone = ma.fields.String()
+    url = ma.fields.String()
+
+
 class PublicCampaignOut(ma.Schema):
     name = ma.fields.String()
     summary = ma.fields.String()
@@ -125,6 +134,8 @@ class PublicCampaignOut(ma.Schema):
     progress = ma.fields.Nested(CampaignProgressOut)
     outcomes = ma.fields.List(ma.fields.Nested(PublicOutcomeOut))
     activity = ma.fields.List(ma.fields.Nested(PublicEntryOut))
+    actions = ma.fields.List(ma.fields.Nested(PublicActionLinkOut), metadata={
+        "description": "Its upcoming public actions, each with a page where anyone may sign up."})
 
 
 def progress_out(state: progress.CampaignProgress) -> dict:
@@ -213,4 +224,7 @@ class PublicCampaign(MethodView):
         c = found.campaign
         return {"name": c.name, "summary": c.summary, "ask": c.ask, "target": c.target, "stage": c.stage,
                 "deadline": c.deadline, "progress": progress_out(found.progress), "outcomes": found.outcomes,
-                "activity": found.activity}
+                "activity": found.activity,
+                "actions": [{"id": a.id, "title": a.title, "starts_at": a.starts_at.isoformat(), "timezone": a.timezone,
+                             "url": url_for("public.action_page", action_id=a.id, _external=True)}
+                            for a in found.actions]}

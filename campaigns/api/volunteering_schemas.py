@@ -55,6 +55,9 @@ class ActionDetailsIn(StrictSchema):
                                 error_messages={"invalid": "Use a full web address starting with https://."})
     address_public = ma.fields.Boolean(metadata={
         "description": "False: only confirmed volunteers and coordinators see the address or link."})
+    public = ma.fields.Boolean(metadata={
+        "description": "True: a public page (/p/actions/<id>) where anyone may sign up as a guest, whether or not "
+                       "the campaign is public."})
     accessibility_notes = Text(max_length=2000)
     interpreter_languages = Words(max_items=20)
     content_note = Text(max_length=500, allow_none=True, metadata={"description": "A note on distressing material."})
@@ -97,6 +100,7 @@ class ActionOut(ma.Schema):
     address = ma.fields.String(allow_none=True)
     online_link = ma.fields.String(allow_none=True)
     address_public = ma.fields.Boolean()
+    public = ma.fields.Boolean()
     place_hidden = ma.fields.Boolean(metadata={"description": "True: the place is shared with confirmed "
                                                               "volunteers only, and you aren't one yet."})
     accessibility_notes = ma.fields.String()

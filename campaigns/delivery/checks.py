@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from campaigns.domain import care
 from campaigns.domain import rules_nudges as rn
-from campaigns.domain.model import Membership, NotificationSettings, Nudge, User
+from campaigns.domain.model import Guest, Membership, NotificationSettings, Nudge, User
 from campaigns.services import planner
 from campaigns.services.nudges import RELATIONSHIP_ENDED, among
 
@@ -54,6 +54,10 @@ def assess(session: Session, rows: list[Row], now: datetime) -> dict[int, Assess
     # plain tuples: looking a tuple up among Rows compares through Row.__eq__, thousands of times a batch
     members = {(org, user) for org, user in session.exec(select(Membership.org_id, Membership.user_id)
                                                          .where(among(session, Membership.user_id, ids)))} \
+        if ids else set()
+    # a group's guests belong to its public actions as members belong to everything
+    members |= {(org, user) for org, user in session.exec(select(Guest.org_id, Guest.user_id)
+                                                           .where(among(session, Guest.user_id, ids)))} \
         if ids else set()
     sent = _sent_this_week(session, rows, settings, now)
     gone = _gone(session, rows)

@@ -112,7 +112,7 @@ def send_nudge(session, nudge) -> None:
     from campaigns.delivery import calendar, messages
     from campaigns.delivery.checks import Person
     from campaigns.domain.model import User
-    from campaigns.services import notification_settings
+    from campaigns.services import guest_nudges, notification_settings
 
     user = session.get(User, nudge.recipient_id)
     person = Person(user.id, user.email, user.display_name, user.locale, user.timezone)
@@ -122,6 +122,8 @@ def send_nudge(session, nudge) -> None:
     context = {"message": message, "person": person, "unsubscribe": unsubscribe,
                "settings_url": messages.external("nudges.settings"),
                "link": messages.external("meta.home").rstrip("/") + message.link if message.link else None}
+    if guest_nudges.is_guest(user):  # no account pages: their action's public page, and a link that stops all
+        context.update(guest_nudges.guest_links(user, nudge.payload or {}, nudge.kind))
     attachments = []
     if nudge.kind in ("signup_confirmed", "signup_promoted"):
         ics = calendar.for_signup_subject(session, nudge.payload or {})

@@ -83,6 +83,9 @@ def _why(kind: str, payload: dict, _) -> str:
         "consenting_workers": lambda: _("You're getting this because a client you support asked you to help "
                                         "with their sign-ups."),
         "recorded": lambda: _("You're getting this because you had a place for %(title)s.", title=title),
+        "guest_request": lambda: _("You're getting this because someone, we hope you, asked for a place at "
+                                   "%(title)s on its public page. If it wasn't you, ignore this: nothing happens "
+                                   "without the code.", title=title),
     }
     found = reasons.get(audience)
     return found() if found else _("You're getting this because you're a member of this group.")
@@ -167,11 +170,29 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
         "action_cancelled": lambda: (
             _("%(t)s is cancelled", t=t),
             _("Sorry for the change of plans: %(t)s will not take place. There is nothing you need to do.", t=t)),
+        "guest_confirmation": lambda: _guest_confirmation(p, _),
         "digest": lambda: (_("Your digest"), _("Here is what happened since your last digest.")),
         "coordinator_digest": lambda: (_("Your Monday summary"), _("Here is how your campaigns are doing this week.")),
     }
     found = words.get(kind)
     return found() if found else (p.get("subject") or p.get("title") or _("A message for you"), p.get("body", ""))
+
+
+def _guest_code(p: dict) -> str:
+    from campaigns.services.guests import confirmation_code
+
+    return confirmation_code(p["signup_id"], datetime.fromisoformat(p["hold"]), p.get("via", "email"))
+
+
+def _guest_confirmation(p: dict, _) -> tuple[str, str]:
+    from campaigns.services.guest_nudges import guest_link
+    from campaigns.services.guests import confirmation_code
+
+    code = confirmation_code(p["signup_id"], datetime.fromisoformat(p["hold"]), p.get("via", "email"))
+    link = guest_link(p, "guest_confirmation") or ""
+    return (_("Your code: %(code)s", code=code),
+            _("To confirm your place at %(t)s, enter the code %(code)s or open %(link)s . Until then no place is "
+              "kept for you.", t=p.get("title", ""), code=code, link=link))
 
 
 def _on(at: str) -> str:
@@ -206,6 +227,8 @@ def text_words(nudge, person: Person, group: str | None, _=gettext) -> str:
         "action_moved": lambda: _("%(t)s has moved: now %(at)s. Your place is kept. Reply NO to cancel.",
                                   t=t, at=at),
         "action_cancelled": lambda: _("%(t)s is cancelled. There is nothing you need to do.", t=t),
+        "guest_confirmation": lambda: _("Your code for %(t)s is %(code)s. No place is kept until you confirm.",
+                                        t=t, code=_guest_code(p)),
     }
     found = words.get(nudge.kind)
     said = found() if found else render(nudge, person, _, buttons=False).title

@@ -147,17 +147,22 @@ def send_nudge(session, nudge) -> None:
     from campaigns.delivery import messages
     from campaigns.delivery.checks import Person
     from campaigns.domain.model import Organisation, User
-    from campaigns.domain.rules_nudges import SAFETY
+    from campaigns.domain.rules_nudges import OPT_IN, SAFETY
+    from campaigns.services import guest_nudges
     from campaigns.services import sms as texts
 
     user = session.get(User, nudge.recipient_id) if nudge.recipient_id else None
-    if user is None or not user.mobile:
+    payload = nudge.payload or {}
+    # a guest's confirmation code goes to the number they typed: it is theirs only once they send the code back
+    number = payload.get("to") if nudge.kind in OPT_IN else (user.mobile if user else None)
+    if user is None or not number:
         raise delivery.Undeliverable(NO_MOBILE)
     person = Person(user.id, user.email, user.display_name, user.locale, user.timezone)
     org = session.get(Organisation, nudge.org_id) if nudge.org_id else None
-    payload = nudge.payload or {}
+    link = guest_nudges.guest_link(payload, nudge.kind, absolute=False) if guest_nudges.is_guest(user) \
+        else messages.render(nudge, person, buttons=False).link
     texts.send(session, texts.Text(
-        number=user.mobile, words=messages.text_words(nudge, person, org.name if org else None), kind=nudge.kind,
+        number=number, words=messages.text_words(nudge, person, org.name if org else None), kind=nudge.kind,
         org_id=nudge.org_id, user_id=user.id, nudge_id=nudge.id, action_id=payload.get("action_id"),
-        link=messages.render(nudge, person, buttons=False).link, essential=nudge.kind in SAFETY,
+        link=link, essential=nudge.kind in SAFETY,
         key=texts.idempotency_key(nudge.dedupe_key)))

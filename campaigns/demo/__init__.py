@@ -53,6 +53,23 @@ def build(session: Session, *, echo: Callable[[str], Any] = print) -> bool:
     return True
 
 
+def print_public_pages(session: Session, base_url: str, echo: Callable[[str], Any] = print) -> None:
+    """The demo's public pages: anyone can open them and sign up as a guest, without logging in."""
+    from sqlmodel import col, select
+
+    from campaigns.domain.model import Action, Campaign
+
+    base = base_url.rstrip("/")
+    actions = session.exec(select(Action).where(col(Action.public).is_(True)).order_by(col(Action.id))).all()
+    campaigns = session.exec(select(Campaign).where(Campaign.visibility == "public").order_by(col(Campaign.id))).all()
+    if actions or campaigns:
+        echo("\nPublic pages (no login; sign up as a guest):")
+    for action in actions:
+        echo(f"  action       {base}/p/actions/{action.id}   {action.title}")
+    for campaign in campaigns:
+        echo(f"  campaign     {base}/p/{campaign.id}   {campaign.name}")
+
+
 def print_logins(echo: Callable[[str], Any] = print) -> None:
     echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for role, email in accounts.LOGINS:

@@ -92,7 +92,8 @@ def build(world) -> None:
 
     letters = plan(kind="letter_writing", title="Letter-writing evening", starts_at=_at(5, 18, zone),
                    ends_at=_at(5, 20, zone), address="Riverside Library, Mill Lane",
-                   interpreter_languages=["Arabic"], description="Tea, templates and stamps provided.")
+                   interpreter_languages=["Arabic"], description="Tea, templates and stamps provided.",
+                   accessibility_notes="Step-free, with a quiet corner.", public=True)  # guests welcome
     writers = task(letters, title="Letter writer", capacity=10, goal_id=goals["letters"].id)  # partly full
     welcome = task(letters, title="Welcome table", capacity=2)  # empty
     for nick in ("client2", "client4"):
@@ -107,6 +108,9 @@ def build(world) -> None:
                       scope="sign_up")
     signups.sign_up(session, task_id=writers.id, user=people["worker"], on_behalf_of=people["client"].id)
 
+    campaign.visibility = "public"  # its public page lists the letter-writing evening (no people on it)
+    session.add(campaign)
+    session.commit()
     _contributions(world, campaign, goals, town_hall)
     attendance.message_volunteers(
         session, user=coordinator, action_id=meeting.id, title="Before the meeting",

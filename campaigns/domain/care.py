@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from campaigns.domain.rules_nudges import DIGESTS, SAFETY, TRANSACTIONAL, texted
+from campaigns.domain.rules_nudges import DIGESTS, OPT_IN, SAFETY, TRANSACTIONAL, texted
 from campaigns.domain.text import N_
 
 #: what a folded nudge's skip reason says until its digest is sent
@@ -112,9 +112,10 @@ def _refusal(nudge: NudgeFacts, person: PersonState, now: datetime) -> str | Non
         return N_("Email is switched off in their settings")
     if nudge.channel == "inapp" and not person.inapp_enabled:
         return N_("In-app messages are switched off in their settings")
-    if nudge.channel == "sms" and not person.mobile:
+    # (a guest's confirmation code goes to the number they typed, which only the code can verify)
+    if nudge.channel == "sms" and not person.mobile and nudge.kind not in OPT_IN:
         return N_("They have no verified mobile number")
-    if nudge.channel == "sms" and not texted(nudge.kind, person.sms_kinds):
+    if nudge.channel == "sms" and not texted(nudge.kind, person.sms_kinds) and nudge.kind not in OPT_IN:
         return N_("Texts are not switched on for this kind of message")
     if nudge.kind in person.muted_kinds:
         return N_("They switched this kind of message off")

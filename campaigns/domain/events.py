@@ -160,6 +160,14 @@ class SignupPromoted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class GuestSignupRequested(Event):
+    """Someone asked for a place from a public page; it is theirs only once they confirm (no person here)."""
+
+    subject_type = "signup"
+    task_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class SignupCancelled(Event):
     subject_type = "signup"
     task_id: int

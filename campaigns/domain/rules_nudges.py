@@ -11,7 +11,9 @@ from campaigns.domain.text import N_
 
 # -- kinds -----------------------------------------------------------------------------------------------------
 #: answers to something the person just did: never held, capped or folded into a digest
-TRANSACTIONAL = frozenset({"signup_confirmed", "signup_waitlisted", "signup_promoted"})
+TRANSACTIONAL = frozenset({"signup_confirmed", "signup_waitlisted", "signup_promoted", "guest_confirmation"})
+#: sent on the channel the person gave for it, whatever channels they chose for everything else
+OPT_IN = frozenset({"guest_confirmation"})
 #: changes someone needs before turning up: exempt from caps, quiet hours, digests and pauses
 SAFETY = frozenset({"action_moved", "action_cancelled"})
 DIGESTS = frozenset({"digest", "coordinator_digest"})

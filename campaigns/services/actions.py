@@ -23,7 +23,7 @@ from campaigns.services.volunteering import action_for, check, locked
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CLOSED_STAGES = frozenset({"closed", "archived"})
 ACTION_DETAILS = ("kind", "title", "description", "address", "online_link", "address_public",
-                  "accessibility_notes", "interpreter_languages", "content_note")
+                  "accessibility_notes", "interpreter_languages", "content_note", "public")
 
 
 def touch(action: Action) -> None:
@@ -91,7 +91,8 @@ def edit_action(session: Session, *, action_id: int, user: User, **details: Any)
         if changed:
             for name, value in changed.items():
                 setattr(action, name, value)
-            touch(action)
+            if set(changed) - {"public"}:  # publishing changes nothing in volunteers' calendars
+                touch(action)
             session.add(action)
     return action
 

@@ -30,7 +30,7 @@ from campaigns.domain.model import (
     Task,
     User,
 )
-from campaigns.services import activity, outcomes, policy, progress
+from campaigns.services import activity, outcomes, policy, progress, public
 from campaigns.services.errors import Forbidden, NotFound
 
 #: how far ahead the dashboard looks for actions that still need volunteers
@@ -182,6 +182,8 @@ class PublicCampaign:
     progress: progress.CampaignProgress
     outcomes: list[Outcome]
     activity: list[activity.Entry]
+    #: its public actions still to come, each with its own page and guest sign-up
+    actions: list = field(default_factory=list)
 
 
 def public_campaign(session: Session, campaign_id: int) -> PublicCampaign:
@@ -193,4 +195,5 @@ def public_campaign(session: Session, campaign_id: int) -> PublicCampaign:
     return PublicCampaign(
         campaign=campaign, progress=progress.campaign_progress(session, campaign),
         outcomes=list(session.exec(outcomes.of_campaign(campaign.id).limit(20))),  # type: ignore[arg-type]
-        activity=activity.recent(session, campaign, limit=10, public=True))
+        activity=activity.recent(session, campaign, limit=10, public=True),
+        actions=public.upcoming_public_actions(session, campaign))

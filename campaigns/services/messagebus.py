@@ -22,7 +22,7 @@ def handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
     """Event type -> handlers, in order. This is the page that answers "what happens when…?"."""
     # Imported here, not at the top: these modules call record() from this one.
     # (Feature handler modules are added to this map as they land.)
-    from campaigns.services import contributions, nudge_handlers, progress, reflections
+    from campaigns.services import contributions, guest_nudges, nudge_handlers, progress, reflections
 
     return {
         # goal progress: the contribution's amount moves its goal in the same transaction (keep this first);
@@ -43,6 +43,8 @@ def handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
         ev.SignupWaitlisted: (nudge_handlers.on_signup_waitlisted,),
         ev.SignupPromoted: (nudge_handlers.on_signup_promoted,),
         ev.SignupCancelled: (nudge_handlers.on_signup_cancelled,),
+        # a guest's request for a place: the confirmation link and code, by email or text
+        ev.GuestSignupRequested: (guest_nudges.on_guest_signup_requested,),
         ev.ActionPlanned: (nudge_handlers.on_action_planned,),
         ev.ActionRescheduled: (nudge_handlers.on_action_rescheduled,),
         ev.ActionCancelled: (nudge_handlers.on_action_cancelled,),

@@ -86,8 +86,10 @@ def plan(session: Session, spec: NudgeSpec) -> int:
 
 def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
     """Plan many nudges with a few multi-row inserts (the sweep and the benchmark plan thousands at once)."""
+    from campaigns.services.guest_nudges import guest_channels
+
     now = clock.now()
-    specs = with_texts(session, specs)
+    specs = guest_channels(session, with_texts(session, specs))  # guests: only the channels they ticked
     return insert_new(session, Nudge.__table__, [_row(spec, channel, now) for spec in specs
                                                  for channel in spec.channels], unique=["dedupe_key"])
 

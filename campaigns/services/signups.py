@@ -88,28 +88,36 @@ def sign_up(session: Session, *, task_id: int, user: User, on_behalf_of: int | N
 
     `user` is who acts; with `on_behalf_of` a worker signs up a client who gave them a live sign-up consent.
     Signing up twice returns the same sign-up; after stepping back it re-activates it (at the back of the queue).
+    A guest request waiting for its confirmation (pending) is taken over: signed in, they need no code.
     """
     task = task_for(session, user, task_id, "volunteer")
     volunteer = _volunteer(session, user, task, on_behalf_of)
     with transaction(session):
         task = locked(session, Task, task_id)
         signup = signup_of(session, task.id, volunteer.id)  # type: ignore[arg-type]
-        if signup is not None and signup.status != "cancelled":
+        if signup is not None and signup.status not in ("cancelled", "pending"):
             return signup
-        reason = closed_reason(session, task)
-        if reason:
-            raise Conflict(reason)
-        seated, now = _take_seat(session, task.id), clock.now()  # type: ignore[arg-type]
         signup = signup or Signup(task_id=task.id, user_id=volunteer.id)
-        signup.status = "confirmed" if seated else "waitlisted"
-        signup.queued_at, signup.confirmed_at, signup.cancelled_at = now, now if seated else None, None
-        signup.attendance = signup.checked_in_at = None
         signup.on_behalf_by_id = user.id if volunteer.id != user.id else None
-        session.add(signup)
-        session.flush()
-        event = ev.SignupConfirmed if seated else ev.SignupWaitlisted
-        messagebus.record(session, event(org_id=task.org_id, campaign_id=task.campaign_id, subject_id=signup.id,
-                                         task_id=task.id))  # type: ignore[arg-type]
+        take_place(session, task, signup)
+    return signup
+
+
+def take_place(session: Session, task: Task, signup: Signup) -> Signup:
+    """The one way anyone gets a place (members, and guests once they confirm): a seat while one is free, else
+    the waitlist. The caller holds the task's lock. Records SignupConfirmed or SignupWaitlisted."""
+    reason = closed_reason(session, task)
+    if reason:
+        raise Conflict(reason)
+    seated, now = _take_seat(session, task.id), clock.now()  # type: ignore[arg-type]
+    signup.status = "confirmed" if seated else "waitlisted"
+    signup.queued_at, signup.confirmed_at, signup.cancelled_at = now, now if seated else None, None
+    signup.attendance = signup.checked_in_at = None  # (a guest's hold stays: their code keeps answering "done")
+    session.add(signup)
+    session.flush()
+    event = ev.SignupConfirmed if seated else ev.SignupWaitlisted
+    messagebus.record(session, event(org_id=task.org_id, campaign_id=task.campaign_id, subject_id=signup.id,
+                                     task_id=task.id))  # type: ignore[arg-type]
     return signup
 
 
@@ -143,6 +151,8 @@ def cancel(session: Session, *, signup_id: int, user: User) -> Signup:
         was = signup.status
         signup.status, signup.cancelled_at = "cancelled", clock.now()
         session.add(signup)
+        if was == "pending":  # an unconfirmed guest request: it held no place, so nothing happened
+            return signup
         if was == "confirmed":
             _release_seat(session, task.id)  # type: ignore[arg-type]
         messagebus.record(session, ev.SignupCancelled(

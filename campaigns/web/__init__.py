@@ -10,7 +10,7 @@ from flask import Flask
 BLUEPRINTS = (
     "meta", "accounts", "orgs", "admin", "concerns", "assessments", "consents", "campaigns", "volunteering", "rosters",
     "contributions", "calendar", "nudges", "progress", "outcomes", "reflections", "webhooks", "reports", "privacy",
-    "sms",
+    "sms", "public",
 )
 
 
@@ -21,7 +21,7 @@ PAGES_ON = {"volunteering": ("signups",)}
 
 #: the pages the scheduler's messages link to: its app has their URL rules (delivery/messages.py builds links
 #: from them, and leaves out a link whose page is missing), and none of the other pages
-LINKED_FROM_MESSAGES = ("meta", "campaigns", "volunteering", "nudges", "sms")
+LINKED_FROM_MESSAGES = ("meta", "campaigns", "volunteering", "nudges", "sms", "public")
 
 
 def init_app(app: Flask, blueprints: tuple[str, ...] = BLUEPRINTS) -> None:

@@ -137,4 +137,10 @@ API: dict = {
     "GET /api/v1/webhooks/{endpoint_id}/deliveries": COORDINATORS,
     "POST /api/v1/webhooks/{endpoint_id}/secret": COORDINATORS,
     "POST /api/v1/webhooks/{endpoint_id}/test": "401 404 404 403 403 403 403 202",
+    # public actions and guest sign-up: no login; forged refs and tokens are refused alike for everyone
+    "GET /api/v1/public/actions/{action_id}": "200 200 200 200 200 200 200 200",
+    "POST /api/v1/public/signups": "422 422 422 422 422 422 422 422",
+    "POST /api/v1/public/signups/confirm": "422 422 422 422 422 422 422 422",
+    "POST /api/v1/public/signups/cancel": "422 422 422 422 422 422 422 422",
+    "POST /api/v1/public/stop": "422 422 422 422 422 422 422 422",
 }

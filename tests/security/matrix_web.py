@@ -188,4 +188,20 @@ WEB: dict = {
     "POST webhooks.switch": "302 404 404 403 403 403 403 302",
     "POST webhooks.test": "302 404 404 403 403 403 403 302",
     "POST webhooks.update": "302 404 404 403 403 403 403 422",
+    # public action pages: anyone, logged in or not, sees the same page (and no people); signed links get a
+    # forged token here, refused alike for everyone
+    "GET public.action_page": EVERYONE,
+    "POST public.action_page": "422 422 422 422 422 422 422 422",
+    "GET public.calendar": EVERYONE,
+    "GET public.poster": EVERYONE,
+    "GET public.confirm_page": "422 422 422 422 422 422 422 422",
+    "POST public.confirm_page": "422 422 422 422 422 422 422 422",
+    "GET public.confirm_link": EVERYONE,
+    # a wrong code is refused; after five for one sign-up, further tries are refused before they are checked
+    "POST public.confirm_link": "422 422 422 422 422 429 429 429",
+    "GET public.done": "422 422 422 422 422 422 422 422",
+    "GET public.cancel": "422 422 422 422 422 422 422 422",
+    "POST public.cancel": "422 422 422 422 422 422 422 422",
+    "GET public.stop": EVERYONE,
+    "POST public.stop": "422 422 422 422 422 422 422 422",
 }

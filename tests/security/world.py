@@ -147,7 +147,8 @@ def _objects(add, w: World) -> None:
     start = now + timedelta(days=7)
     action = add(Action(org_id=org.id, campaign_id=campaign.id, kind="town_hall", title="Town hall",
                         starts_at=start, ends_at=start + timedelta(hours=2), timezone="Europe/London",
-                        address="Community Centre, 1 High Street", checkin_code=f"C{next(_seq):05d}"))
+                        address="Community Centre, 1 High Street", checkin_code=f"C{next(_seq):05d}",
+                        public=True))
     task = add(Task(org_id=org.id, campaign_id=campaign.id, action_id=action.id, goal_id=goal.id, title="Greeter",
                     capacity=5, taken=1))
     concern = add(Concern(org_id=org.id, author_id=client.id, title="No interpreter at the clinic",
@@ -220,5 +221,6 @@ def _params(w: World) -> dict[str, Any]:
         "invitation_id": o["invitation"].id, "token_id": o["tokens"]["client"].id,
         #: /o/…/members/<member_id> is a membership; /campaigns/…/team/<member_id> a campaign member (see matrix)
         "member_id": o["memberships"]["client"].id, "team_member_id": o["member"].id,
-        "token": "forged-token", "secret": "forged-secret", "name": "nothing.eml", "filename": "app.css",
+        "token": "forged-token", "secret": "forged-secret", "ref": "forged-ref", "code": "000000",
+        "name": "nothing.eml", "filename": "app.css",
     }

@@ -22,6 +22,7 @@ from campaigns.domain.model.concerns import (
     ConcernCategory,
     ConcernSupport,
 )
+from campaigns.domain.model.guests import Guest
 from campaigns.domain.model.installation import SchedulerHeartbeat
 from campaigns.domain.model.nudges import InboxItem, NotificationSettings, Nudge, ReminderRule
 from campaigns.domain.model.progress import (
@@ -39,7 +40,7 @@ from campaigns.domain.model.volunteering import Action, Contribution, Signup, Ta
 __all__ = [
     "Action", "ApiToken", "Assessment", "AssessmentConcern", "AuditLog", "AuthSession", "Campaign",
     "CampaignConcern", "CampaignMember", "CampaignTally", "Concern", "ConcernCategory", "ConcernSupport", "Consent",
-    "Contribution", "EventRecord", "Goal", "GoalSnapshot", "InboxItem", "Invitation", "Membership",
+    "Contribution", "EventRecord", "Goal", "GoalSnapshot", "Guest", "InboxItem", "Invitation", "Membership",
     "MobileVerification", "NotificationSettings", "Nudge", "Organisation", "OrgTally", "Outcome", "PersonalGoal",
     "ReadAccess", "Reflection", "ReminderRule", "Role", "SchedulerHeartbeat", "Signup", "Task", "TextMessage",
     "TextOptOut", "Throttle", "UTCDateTime", "User", "WebhookEndpoint",

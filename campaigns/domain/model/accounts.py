@@ -54,10 +54,12 @@ class Organisation(SQLModel, table=True):
     country: str = Field(default="GB", max_length=2)
     #: SMS segments the group may send in a calendar month (its time zone); safety notices go beyond it
     sms_monthly_budget: int = Field(default=500)
+    #: how long a guest's unconfirmed sign-up waits for the emailed or texted confirmation
+    guest_hold_hours: int = Field(default=24)
     created_at: datetime = utc_field(default_now=True)
 
-    #: (sms_monthly_budget is bounded by the settings use case: a new CHECK would mean rebuilding this table,
-    #: which every other table references)
+    #: (sms_monthly_budget and guest_hold_hours are bounded by the settings use case: a new CHECK would mean
+    #: rebuilding this table, which every other table references)
     __table_args__ = (CheckConstraint("share_threshold >= 1", name="ck_org_share_threshold"),)
 
 

@@ -29,6 +29,8 @@ class Action(SQLModel, table=True):
     accessibility_notes: str = Field(default="", max_length=2000)
     interpreter_languages: list = json_field(list)
     content_note: str | None = Field(default=None, max_length=500)
+    #: on the public page /p/actions/<id>, where anyone may sign up as a guest (whatever the campaign's setting)
+    public: bool = Field(default=False)
     status: str = Field(default="planned", max_length=12)  #: planned | cancelled
     #: RFC 5545 SEQUENCE: bumped on every change volunteers should see
     sequence: int = Field(default=0)
@@ -71,7 +73,8 @@ class Signup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
-    status: str = Field(max_length=12)  #: confirmed | waitlisted | cancelled
+    #: confirmed | waitlisted | cancelled | pending (a guest's request, holding no seat until it is confirmed)
+    status: str = Field(max_length=12)
     #: waitlist order: earliest first
     queued_at: datetime = utc_field(default_now=True)
     confirmed_at: datetime | None = utc_field()
@@ -82,10 +85,13 @@ class Signup(SQLModel, table=True):
     checked_in_at: datetime | None = utc_field()
     #: when the volunteer said "still coming" from the day-before reminder's one-click link
     reconfirmed_at: datetime | None = utc_field()
+    #: a pending guest sign-up lapses at this moment unless confirmed (released by the guest_holds job)
+    hold_expires_at: datetime | None = utc_field()
 
     __table_args__ = (
         UniqueConstraint("task_id", "user_id"),
-        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="ck_signup_status"),
+        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled', 'pending')", name="ck_signup_status"),
+        CheckConstraint("status <> 'pending' OR hold_expires_at IS NOT NULL", name="ck_signup_pending_hold"),
         Index("ix_signup_task_status_queue", "task_id", "status", "queued_at"),
     )
 

@@ -1,0 +1,111 @@
+"""Guests' messages: the confirmation link and code of a request, and reaching guests on the channels they ticked
+(email, and texts once the SMS channel is there) instead of each rule's channels (an in-app inbox they can't open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, select
+
+from campaigns.domain import events as ev
+from campaigns.domain import rules_nudges as rn
+from campaigns.domain.model import Action, EventRecord, Guest, Signup, Task, User
+from campaigns.services.nudges import NudgeSpec, among, anchor_checksum, plan
+
+
+def has_email(user: User) -> bool:
+    """Whether the person has a deliverable address (a guest who gave only a mobile has a `.invalid` one)."""
+    return not user.email.endswith("@invalid")
+
+
+def is_guest(user: User) -> bool:
+    from campaigns.services.guests import is_guest_user
+
+    return is_guest_user(user)
+
+
+STOP_PURPOSE = "guest_stop"
+
+
+def guest_links(user: User, payload: dict, kind: str) -> dict:
+    """For a guest's message: the action's public page instead of a members' page, and a stop-everything link."""
+    from campaigns.delivery.messages import external
+    from campaigns.services import security
+
+    return {"guest": True, "settings_url": external("public.stop", token=security.sign(STOP_PURPOSE, user.id)),
+            "link": guest_link(payload, kind)}
+
+
+def guest_link(payload: dict, kind: str, *, absolute: bool = True) -> str | None:
+    """Where a guest's message leads: the confirmation page for a confirmation, else the action's public page
+    (the members' pages would only ask them to log in)."""
+    from campaigns.delivery.messages import external, path
+    from campaigns.services.guests import confirmation_code
+
+    build = external if absolute else path
+    if kind in rn.OPT_IN:
+        hold = datetime.fromisoformat(payload["hold"])
+        code = confirmation_code(payload["signup_id"], hold, payload.get("via", "email"))
+        return build("public.confirm_link", signup_id=payload["signup_id"], code=code)
+    action_id = payload.get("action_id")
+    return build("public.action_page", action_id=action_id) if action_id else None
+
+
+def on_guest_signup_requested(session: Session, event: ev.GuestSignupRequested, _row: EventRecord) -> None:
+    """Send the link and code that confirm a request to each contact they gave (each its own code)."""
+    signup = session.get(Signup, event.subject_id)
+    user = session.get(User, signup.user_id) if signup and signup.user_id else None
+    if user is None or signup.hold_expires_at is None:
+        return
+    task = session.get(Task, signup.task_id)
+    action = session.get(Action, task.action_id)
+    guest = session.exec(select(Guest).where(Guest.org_id == task.org_id, Guest.user_id == user.id)).first()
+    mobile = (guest.requested or {}).get("mobile") if guest else None
+    hold = signup.hold_expires_at
+    contacts = ([("email", None)] if has_email(user) else []) + ([("sms", mobile)] if mobile else [])
+    for via, number in contacts:
+        plan(session, NudgeSpec(
+            recipient_id=user.id, kind="guest_confirmation", subject_type="signup", subject_id=signup.id,
+            reason=f"guest_confirmation:{anchor_checksum(hold)}", org_id=task.org_id, campaign_id=task.campaign_id,
+            expires_at=hold, anchor=hold, channels=(via,),
+            payload={"title": f"{action.title}: {task.title}", "action_id": action.id, "signup_id": signup.id,
+                     "hold": hold.isoformat(), "at": action.starts_at.isoformat(), "zone": action.timezone,
+                     "audience": "guest_request", "via": via, **({"to": number} if number else {})}))
+
+
+#: the channels a guest may choose, besides which nothing reaches them (no in-app inbox: they cannot log in)
+GUEST_CHANNELS = ("email", "sms")
+
+
+def guest_channels(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
+    """`specs` with each guest's channels in place of the rule's: the ones they ticked (perhaps none)."""
+    people = {s.recipient_id for s in specs if s.recipient_id is not None and s.kind not in rn.OPT_IN}
+    guests = _loginless(session, people)
+    if not guests:
+        return specs
+    query = select(Guest.org_id, Guest.user_id, Guest.channels).where(among(session, Guest.user_id, guests))
+    chosen = {(org, user): tuple(c for c in channels or () if c in GUEST_CHANNELS)
+              for org, user, channels in session.exec(query)}
+    return [replace(s, channels=chosen.get((s.org_id, s.recipient_id), ()))
+            if s.recipient_id in guests and s.kind not in rn.OPT_IN else s for s in specs]
+
+
+def _loginless(session: Session, people: set[int]) -> set[int]:
+    """Who among `people` is a guest (no login). People already loaded cost no query: a member's sign-up plans
+    within the statement budget it holds the seat lock for."""
+    from campaigns.services.guests import NO_LOGIN
+
+    found, unknown = set(), set()
+    for person in people:
+        user = session.identity_map.get(identity_key(User, person))
+        if user is None:
+            unknown.add(person)
+        elif user.password_hash == NO_LOGIN:
+            found.add(person)
+    if unknown:
+        found |= set(session.exec(select(User.id).where(among(session, User.id, unknown),
+                                                        User.password_hash == NO_LOGIN)))
+    return found

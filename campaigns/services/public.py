@@ -1,0 +1,113 @@
+"""Public action pages: what anyone may see of an action its coordinators marked public, and of a public
+campaign's upcoming public actions. No people, no counts below k, no private place, nothing else.
+
+Seats left would reveal how many people have a place (capacity − left), so the number is shown only once at least
+k people have one (the group's threshold); below that it says only that places are free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from sqlmodel import Session, col, select
+
+from campaigns import clock
+from campaigns.domain.model import Action, Campaign, Organisation, Task
+from campaigns.services import security
+from campaigns.services.errors import NotFound
+
+
+@dataclass(frozen=True)
+class PublicTask:
+    id: int
+    title: str
+    description: str
+    places: str  #: open | full
+    places_left: int | None  #: None while fewer than k people have a place
+
+
+@dataclass(frozen=True)
+class PublicAction:
+    action: Action
+    org: Organisation
+    campaign: Campaign
+    tasks: list[PublicTask]
+
+    @property
+    def place_after_signup(self) -> bool:
+        return not self.action.address_public
+
+    @property
+    def address(self) -> str | None:
+        return self.action.address if self.action.address_public else None
+
+    @property
+    def online(self) -> bool:
+        return bool(self.action.online_link) and not self.action.address
+
+    @property
+    def over(self) -> bool:
+        return self.action.ends_at <= clock.now()
+
+
+def places(*, capacity: int, taken: int, k: int) -> tuple[str, int | None]:
+    """What a public page may say about a task's seats."""
+    if taken >= capacity:
+        return "full", None
+    return "open", (capacity - taken if taken >= k else None)
+
+
+def public_action(session: Session, action_id: int) -> PublicAction:
+    """An action marked public and not called off (NotFound otherwise, whatever exists)."""
+    action = session.get(Action, action_id)
+    if action is None or not action.public or action.status != "planned":
+        raise NotFound()
+    org, campaign = session.get(Organisation, action.org_id), session.get(Campaign, action.campaign_id)
+    tasks = session.exec(select(Task).where(Task.action_id == action.id).order_by(col(Task.id))).all()
+    shown = [PublicTask(t.id, t.title, t.description, *places(capacity=t.capacity, taken=t.taken,
+                                                              k=org.share_threshold)) for t in tasks]
+    return PublicAction(action, org, campaign, shown)
+
+
+def upcoming_public_actions(session: Session, campaign: Campaign, limit: int = 20) -> list[Action]:
+    """A campaign's public actions still to come, soonest first (for its public page)."""
+    query = select(Action).where(Action.campaign_id == campaign.id, col(Action.public).is_(True),
+                                 Action.status == "planned", col(Action.ends_at) > clock.now())
+    return list(session.exec(query.order_by(col(Action.starts_at)).limit(limit)))
+
+
+def qr_svg(url: str) -> str:
+    """The page's address as an inline SVG QR code (medium error correction: it survives a pinned-up poster)."""
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, title="QR code")
+
+
+def map_search(address: str) -> str:
+    from urllib.parse import quote
+
+    return f"https://www.openstreetmap.org/search?query={quote(address)}"
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(zone))
+
+
+# -- references a visitor carries between pages ---------------------------------------------------------------
+REF_PURPOSE = "guest_ref"
+CANCEL_PURPOSE = "guest_cancel"
+
+
+def ref_for(signup_id: int | None) -> str:
+    """An opaque reference to a request: the same kind of string whether or not anything was recorded."""
+    return security.sign(REF_PURPOSE, signup_id or 0)
+
+
+def signup_of_ref(ref: str) -> int:
+    return int(security.unsign(REF_PURPOSE, ref, max_age_seconds=8 * 24 * 3600) or 0)
+
+
+def cancel_token(signup_id: int) -> str:
+    return security.sign(CANCEL_PURPOSE, signup_id)
