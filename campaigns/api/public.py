@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask.views import MethodView
+from flask_babel import gettext as _
 
 from campaigns.api.common import Blueprint
 from campaigns.api.public_schemas import (
@@ -86,7 +87,7 @@ class GuestCancel(MethodView):
         signup = session.get(Signup, security.unsign(public.CANCEL_PURPOSE, data["token"],
                                                      max_age_seconds=400 * 24 * 3600))
         if signup is None or signup.user_id is None:
-            raise Invalid("This link is not valid.")
+            raise Invalid(_("This link is not valid."))
         return _status(signups.cancel(session, signup_id=signup.id, user=session.get(User, signup.user_id)))
 
 
