@@ -122,7 +122,16 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _compiled_directory(app))
     babel.init_app(app, locale_selector=preferred_locale)
-    app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang)
+    app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang,
+                                 translate=translate)
+
+
+#: words kept as stored values and translated where a page shows them (`_(member.role)`, `_(nudge.status)`…)
+STORED_WORDS = (
+    N_("client"), N_("worker"), N_("coordinator"), N_("lead"), N_("organiser"), N_("member"),
+    N_("planned"), N_("sending"), N_("sent"), N_("skipped"), N_("failed"), N_("dead"),
+    N_("assessment"), N_("collaboration"), N_("intervention"), N_("evaluation"), N_("closed"), N_("archived"),
+)
 
 
 # -- validation messages -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Consent, Membership, Organisation, Role, User
+from campaigns.domain.text import N_
 from campaigns.services import audit, consents, policy
 from campaigns.services.errors import Invalid
 
@@ -44,8 +45,8 @@ def _has_live(session: Session, *, client: User, org_id: int, worker_id: int, sc
 
 
 #: how a worker reads a scope (consents.SCOPES is how the client gives it)
-FOR_WORKERS = {"raise_concerns": "raise concerns for them", "support_concerns": "support concerns for them",
-               "sign_up": "sign them up for tasks"}
+FOR_WORKERS = {"raise_concerns": N_("raise concerns for them"), "support_concerns": N_("support concerns for them"),
+               "sign_up": N_("sign them up for tasks")}
 
 
 def _row(consent: Consent, *, worker: User | None = None, client: User | None = None,

@@ -10,17 +10,18 @@ from sqlmodel import Session, col, or_, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Consent, Role, User
+from campaigns.domain.text import N_
 from campaigns.services import audit, policy
 from campaigns.services.errors import Forbidden, Invalid, NotFound
 
 SCOPES = {
-    "raise_concerns": "raise concerns for me",
-    "support_concerns": "support concerns for me",
-    "sign_up": "sign me up for tasks",
+    "raise_concerns": N_("raise concerns for me"),
+    "support_concerns": N_("support concerns for me"),
+    "sign_up": N_("sign me up for tasks"),
 }
 
-NO_CONSENT = ("{client} hasn't given you consent to {what}. Ask them to give it on their account page; "
-              "nothing was done.")
+NO_CONSENT = N_("%(client)s hasn't given you consent to %(what)s. Ask them to give it on their account page; "
+                "nothing was done.")
 
 
 def give(session: Session, *, client: User, worker_id: int, org_id: int, scope: str,
@@ -80,7 +81,7 @@ def require_live(session: Session, *, worker: User, client_id: int, scope: str, 
         raise NotFound()
     policy.authorize(session, worker, "act_for_client", org_id)
     if live(session, worker=worker, client_id=client_id, scope=scope, org_id=org_id) is None:
-        raise Forbidden(NO_CONSENT.format(client=client.display_name, what=SCOPES[scope]))
+        raise Forbidden(_(NO_CONSENT, client=client.display_name, what=_(SCOPES[scope])))
     return client
 
 

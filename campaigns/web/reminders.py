@@ -13,6 +13,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Task
+from campaigns.domain.text import N_
 from campaigns.limits import row_id
 from campaigns.services import nudges as nudge_rows
 from campaigns.services import policy, reminders
@@ -22,13 +23,13 @@ from campaigns.web.nudges import bp
 from campaigns.web.orgs import org_for
 from campaigns.web.pagination import page_of
 
-ANCHOR_WORDS = {"action_start": "the action starts", "action_end": "the action ends",
-                "task_deadline": "a task's deadline", "campaign_deadline": "the campaign's deadline",
-                "goal_due": "a goal's due date", "signup": "someone signs up", "event": "it happens"}
-AUDIENCE_WORDS = {"confirmed": "volunteers with a place", "waitlisted": "people on the waiting list",
-                  "members_without_signup": "campaign members who haven't signed up",
-                  "coordinators": "coordinators", "consenting_workers": "workers of clients who consented",
-                  "recorded": "everyone who had a place"}
+ANCHOR_WORDS = {"action_start": N_("the action starts"), "action_end": N_("the action ends"),
+                "task_deadline": N_("a task's deadline"), "campaign_deadline": N_("the campaign's deadline"),
+                "goal_due": N_("a goal's due date"), "signup": N_("someone signs up"), "event": N_("it happens")}
+AUDIENCE_WORDS = {"confirmed": N_("volunteers with a place"), "waitlisted": N_("people on the waiting list"),
+                  "members_without_signup": N_("campaign members who haven't signed up"),
+                  "coordinators": N_("coordinators"), "consenting_workers": N_("workers of clients who consented"),
+                  "recorded": N_("everyone who had a place")}
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -43,11 +44,17 @@ def org_reminders(slug: str):
     return render_template("nudges/org.html", org=org, campaigns=campaigns)
 
 
+def _in_reader_words(words: dict[str, str]) -> dict[str, str]:
+    """The labels in the reader's language (the form's options show them as given)."""
+    return {key: _(label) for key, label in words.items()}
+
+
 def _rules_page(campaign: Campaign, form=None, status=200, editing: str | None = None):
     rules = reminders.effective_rules(get_session(), campaign.id, include_disabled=True)
     values = {"template": "reminder", "channels": list(rn.CHANNELS), "offset_minutes": "-1440", "offset_days": "0"}
     return render_template("nudges/rules.html", campaign=campaign, rules=rules, form=form or forms.Form(values=values),
-                           anchors=ANCHOR_WORDS, audiences=AUDIENCE_WORDS, templates=rn.RULE_TEMPLATES,
+                           anchors=_in_reader_words(ANCHOR_WORDS), audiences=_in_reader_words(AUDIENCE_WORDS),
+                           templates=rn.RULE_TEMPLATES,
                            channels=rn.CHANNELS, editing=editing), status
 
 
