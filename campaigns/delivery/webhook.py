@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import http.client
+import json
 import socket
 import ssl
 from typing import Any

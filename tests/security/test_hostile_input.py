@@ -78,13 +78,13 @@ def test_a_nul_in_a_page_query_or_path_is_a_4xx(client, people, login):
 
 
 def test_a_5000_digit_integer_in_a_json_body_is_a_problem(api, people):
-    response = api(people.client).post("/api/v1/me/tokens", data='{"name": "t", "expires_days": %s}' % DIGITS_5000,
+    response = api(people.client).post("/api/v1/me/tokens", data=f'{{"name": "t", "expires_days": {DIGITS_5000}}}',
                                        headers={"Content-Type": "application/json"})
     assert _problem(response, (400, 422))
 
 
 def test_a_huge_integer_in_a_json_body_is_a_422(api, people):
-    response = api(people.client).post("/api/v1/me/tokens", data='{"name": "t", "expires_days": %s}' % HUGE,
+    response = api(people.client).post("/api/v1/me/tokens", data=f'{{"name": "t", "expires_days": {HUGE}}}',
                                        headers={"Content-Type": "application/json"})
     assert set(_problem(response, 422)["errors"]) == {"expires_days"}
 
