@@ -10,7 +10,9 @@ import logging
 
 import pytest
 
+from campaigns.fuzz import hostile
 from tests.factories import csrf_token
+from tests.security import matrix
 
 PROBLEM = "application/problem+json"
 HUGE = "9" * 20  # past a bigint
@@ -142,3 +144,92 @@ def test_gunicorn_answers_every_malformed_query_string_as_a_problem(database_url
             assert 400 <= status < 500, (len(path), status, body[:200])
             assert dict(headers)["Content-Type"] == PROBLEM, (len(path), status, body[:200])
             assert json.loads(body)["status"] == status
+
+
+# -- every route: the matrix's routes, with hostile input instead of the usual ----------------------------------
+HOSTILE_QUERIES = {
+    "a huge page": f"page={HUGE}&page_size={HUGE}",
+    "repeated parameters": "&".join(["page=2"] * 300),
+    "control characters": "q=damp%00&find=x%00&stage=%00&status=%1b&page=%00&next=%00",
+    "huge ids": f"action={HUGE}&concern={HUGE}&goal_id={HUGE}&task_id={HUGE}&action_id={HUGE}&exclude={HUGE}",
+}
+
+
+def _every_get(app, spec, built):
+    from tests.security.matrix_api import API
+    from tests.security.matrix_web import WEB
+    from tests.security.test_matrix import api_keys, web_keys
+
+    for key, rule in web_keys(app).items():
+        if key.startswith("GET "):
+            yield False, matrix.fill(rule, built, matrix.as_row(WEB[key]).params)
+    for key in api_keys(spec):
+        if key.startswith("GET "):
+            yield True, matrix.fill(key.split(" ", 1)[1], built, matrix.as_row(API[key]).params)
+
+
+def test_every_read_survives_hostile_query_strings(app, new_world, spec):
+    built, callers = new_world()
+    failures = []
+    for is_api, url in _every_get(app, spec, built):
+        for name, query in HOSTILE_QUERIES.items():
+            response = callers.pages["coordinator"].get(f"{url}?{query}", headers=callers.headers("coordinator"))
+            if response.status_code >= 500 or (is_api and response.status_code >= 400
+                                               and response.mimetype != PROBLEM):
+                failures.append(f"GET {url} with {name}: {response.status_code} {response.mimetype}")
+            response.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_every_api_write_survives_nul_and_huge_numbers(app, new_world, spec):
+    from tests.security.matrix_api import API
+    from tests.security.test_matrix import api_keys
+
+    built, callers = new_world()
+    failures = []
+    for key, operation in sorted(api_keys(spec).items()):
+        method, path = key.split(" ", 1)
+        body = matrix.body_for(operation, spec, built)
+        if method not in {"POST", "PUT", "PATCH"} or body is None:
+            continue
+        url = matrix.fill(path, built, matrix.as_row(API[key]).params)
+        raw = json.dumps(hostile(body) if body else {"name": "x"})[:-1] + f', "digits": {DIGITS_5000}}}'
+        for what, sent in (("NUL and huge integers", {"json": hostile(body)}),
+                           ("a 5,000-digit integer", {"data": raw, "content_type": "application/json"})):
+            response = callers.pages["anonymous"].open(url, method=method, headers=callers.headers("coordinator"),
+                                                       **sent)
+            if response.status_code >= 500 or (response.status_code >= 400 and response.mimetype != PROBLEM):
+                failures.append(f"{key} with {what}: {response.status_code} {response.get_data(as_text=True)[:200]}")
+    assert not failures, "\n".join(failures)
+
+
+def _form_names() -> dict[str, object]:
+    """Every field any input schema declares (pages post them), with a hostile value for its kind."""
+    import marshmallow as ma
+
+    from campaigns.api.common import StrictSchema
+
+    names: dict[str, object] = {"back_to_page": HUGE, "concern_ids": HUGE, "next": "/\x00", "submit": "check"}
+    stack = list(StrictSchema.__subclasses__())
+    while stack:
+        schema = stack.pop()
+        stack += schema.__subclasses__()
+        for name, declared in schema._declared_fields.items():
+            names.setdefault(name, HUGE if isinstance(declared, ma.fields.Number) else "nul\x00")
+    return names
+
+
+def test_every_page_form_survives_nul_and_huge_numbers(app, new_world, spec):
+    from tests.security.matrix_web import WEB
+    from tests.security.test_matrix import web_keys
+
+    failures, form = [], _form_names()
+    for key, rule in sorted(web_keys(app).items()):
+        if not key.startswith("POST ") or key == "POST accounts.logout":
+            continue
+        built, callers = new_world()
+        url = matrix.fill(rule, built, matrix.as_row(WEB[key]).params)
+        response = callers.pages["coordinator"].post(url, data=form)
+        if response.status_code >= 500:
+            failures.append(f"{key}: {response.status_code}")
+    assert not failures, "\n".join(failures)
