@@ -47,6 +47,8 @@ SCRUB: dict[tuple[str, str], dict[str, Any]] = {
     ("reflection", "user_id"): {"free_text": ""},
     ("contribution", "user_id"): {"note": ""},
     ("audit_log", "actor_id"): {"ip": None},
+    # texts stay as anonymous counts against the group's monthly budget; the number and the words go
+    ("text_message", "user_id"): {"number": "", "body": "", "link": None},
 }
 
 #: tables where the system writes people's display names into text (messages, logs): names are scrubbed there
@@ -203,6 +205,8 @@ def _anonymise(session: Session, user: User) -> None:
     user.display_name = ERASED_NAME
     user.real_name = None
     user.show_real_name = False
+    user.mobile = None
+    user.mobile_verified_at = None
     user.password_hash = security.hash_password(security.new_token())  # nobody knows it: no login ever again
     user.calendar_token_hash = None
     user.is_admin = False

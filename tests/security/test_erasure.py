@@ -22,6 +22,7 @@ from campaigns.domain.model import (
     Contribution,
     EventRecord,
     Goal,
+    Guest,
     InboxItem,
     Invitation,
     Membership,
@@ -30,6 +31,8 @@ from campaigns.domain.model import (
     Signup,
     Task,
     User,
+    MobileVerification,
+    TextMessage,
     WebhookEndpoint,
 )
 from campaigns.services import accounts, erasure, security, tokens
@@ -39,6 +42,7 @@ from tests.factories import PASSWORD
 EMAIL = "zephyrine.q@example.org"
 DISPLAY = "Zephyrine Quillfeather"
 REAL = "Ottoline Brackenbury"
+MOBILE = "+447700900461"
 
 
 def _add(session, row):
@@ -87,6 +91,14 @@ def subject(session, world, make_user):
     _add(session, Consent(org_id=org.id, client_id=other.id, worker_id=user.id, scope="raise_concerns"))
     _add(session, ReadAccess(viewer_id=user.id, subject_user_id=other.id, what="shared personal goal"))
     _add(session, EventRecord(type="ConcernSupported", org_id=org.id, actor_id=user.id, payload={}))
+    user.mobile, user.mobile_verified_at = MOBILE, now
+    _add(session, user)
+    _add(session, TextMessage(org_id=org.id, user_id=user.id, direction="out", number=MOBILE, kind="reminder",
+                              body=f"Hi {DISPLAY}, see you tomorrow"))
+    _add(session, Guest(org_id=org.id, user_id=user.id, channels=["sms"],
+                        accessibility_needs=f"{REAL} needs step-free access"))
+    _add(session, MobileVerification(user_id=user.id, number=MOBILE, code_hash="c" * 64, sent_at=now,
+                                     expires_at=now + timedelta(minutes=10)))
     _add(session, InboxItem(user_id=world.people.coordinator.id, kind="signup",
                             title=f"{DISPLAY} signed up", body=f"{DISPLAY} ({REAL}) will help."))
     return user
@@ -133,12 +145,12 @@ def _traces(session, needles: list[str]) -> list[str]:
 def test_erasing_leaves_no_trace_and_every_total_unchanged(session, subject):
     assert _references_covered(session, subject) == [], "add a row for these columns to the `subject` fixture"
     before = _totals(session)
-    assert _traces(session, [EMAIL, DISPLAY, REAL])  # the scan does find them before
+    assert _traces(session, [EMAIL, DISPLAY, REAL, MOBILE])  # the scan does find them before
 
     erasure.erase_account(session, subject, password=PASSWORD, concerns="keep")
 
     session.expire_all()
-    assert _traces(session, [EMAIL, DISPLAY, REAL]) == []
+    assert _traces(session, [EMAIL, DISPLAY, REAL, MOBILE]) == []
     assert _totals(session) == before
     erased = session.get(User, subject.id)
     assert erased.email == f"erased-{subject.id}@invalid"
