@@ -142,7 +142,7 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
             _("Starting soon: %(t)s", t=t),
             _("%(t)s starts %(at)s. See you there! If something has come up, that's fine.", t=t, at=at)),
         "after_action": lambda: (
-            _("How did it go?"),
+            _("How did %(t)s go?", t=t),
             _("Thank you for being part of %(t)s. If you'd like, log what you did (letters, signatures, hours) so "
               "it counts toward the goal, and jot down a private reflection: only you will see it.", t=t)),
         "task_deadline": lambda: (
@@ -175,7 +175,13 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
         "coordinator_digest": lambda: (_("Your Monday summary"), _("Here is how your campaigns are doing this week.")),
     }
     found = words.get(kind)
-    return found() if found else (p.get("subject") or p.get("title") or _("A message for you"), p.get("body", ""))
+    return found() if found else (_about(p, p.get("subject") or p.get("title") or _("A message for you"), _),
+                                  p.get("body", ""))
+
+
+def _about(p: dict, title: str, _) -> str:
+    """A message written by a person or a feature, named by what it is about: "Town hall: Before the meeting"."""
+    return _("%(about)s: %(title)s", about=p["about"], title=title) if p.get("about") else title
 
 
 def _guest_code(p: dict) -> str:
@@ -196,7 +202,8 @@ def _guest_confirmation(p: dict, _) -> tuple[str, str]:
 
 
 def _on(at: str) -> str:
-    return f" ({at})" if at else ""
+    # `at` already ends with its zone in brackets: a comma, not another pair of brackets
+    return f", {at}" if at else ""
 
 
 # -- texts ------------------------------------------------------------------------------------------------------

@@ -170,7 +170,8 @@ def message_volunteers(session: Session, *, user: User, title: str, body: str, t
             nudges.plan(session, nudges.NudgeSpec(
                 kind="message", reason=reason, recipient_id=recipient, subject_type=subject_type,
                 subject_id=owner.id, org_id=owner.org_id, campaign_id=owner.campaign_id,
-                channels=("inapp", "email"), payload={"title": title, "body": body, "link": link}))
+                channels=("inapp", "email"),
+                payload={"title": title, "body": body, "link": link, "about": owner.title}))
         messagebus.record(session, ev.VolunteersMessaged(
             org_id=owner.org_id, campaign_id=owner.campaign_id, subject_id=None if action else owner.id,
             actor_id=user.id, recipients=len(recipients), action_id=action.id if action else None))

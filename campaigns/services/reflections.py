@@ -139,7 +139,12 @@ def _invite(session: Session, org_id: int, campaign_id: int, user_ids: list[int]
              "after": ("The campaign has closed: how do you feel now?",
                        "If you like, answer the same three questions again, just for you. Only averages from several "
                        "people are ever shown to anyone.")}[phase]
+    about = _campaign_name(session, campaign_id)  # the invitation names the campaign it asks about
     nudges.plan_many(session, [nudges.NudgeSpec(
         recipient_id=user_id, kind=INVITE_KIND, subject_type="campaign", subject_id=campaign_id,
         reason=f"{INVITE_KIND}:{phase}", org_id=org_id, campaign_id=campaign_id, channels=("inapp",),
-        payload={"title": words[0], "body": words[1], "link": link}) for user_id in user_ids])
+        payload={"title": words[0], "body": words[1], "link": link, "about": about}) for user_id in user_ids])
+
+
+def _campaign_name(session: Session, campaign_id: int) -> str:
+    return session.exec(select(Campaign.name).where(Campaign.id == campaign_id)).one()

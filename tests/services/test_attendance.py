@@ -82,7 +82,7 @@ def test_messaging_volunteers_plans_one_nudge_per_person_and_channel(session, pe
     assert {(n.recipient_id, n.channel, n.kind) for n in nudges} == {
         (people.client.id, "inapp", "message"), (people.client.id, "email", "message")}
     assert nudges[0].payload == {"title": "Bring pens", "body": "We'll write letters after the talk.",
-                                 "link": "/actions/1"}
+                                 "link": "/actions/1", "about": action.title}
     both = attendance.message_volunteers(session, user=people.coordinator, task_id=task.id, title="Hi",
                                          body="Thanks", include_waitlisted=True)
     assert both == 2

@@ -203,7 +203,7 @@ def test_how_did_it_go_asks_for_contributions_and_a_private_reflection(session, 
     sign_up(session, task, people.client)
     run_until(session, datetime(2026, 3, 9, 14, 0, tzinfo=UTC), step=timedelta(hours=4))
     [item] = inbox(session, people.client, "after_action")
-    assert item.title == "How did it go?" and "private reflection" in item.body
+    assert item.title == f"How did {action.title} go?" and "private reflection" in item.body
 
 
 def test_a_task_deadline_is_announced_48_hours_ahead_to_its_volunteers(session, people, make_task):
@@ -324,3 +324,36 @@ def test_a_waitlisted_volunteer_gets_no_day_before_reminder(session, people, shi
     run_until(session, datetime(2026, 3, 8, 11, 1, tzinfo=UTC))
     assert "day_before" in [i.kind for i in inbox(session, people.client)]
     assert "day_before" not in [i.kind for i in inbox(session, people.other_client)]
+
+
+# -- what messages say they are about (issue 15.10) -------------------------------------------------------------
+def test_a_coordinators_message_names_the_action_it_is_about(session, people, shift, mailbox):
+    from campaigns.services import attendance
+
+    action, task = shift
+    sign_up(session, task, people.client)
+    attendance.message_volunteers(session, user=people.coordinator, action_id=action.id,
+                                  title="Before the meeting", body="Meet at the entrance.")
+    dispatch(session)
+    [item] = inbox(session, people.client, "message")
+    assert item.title == f"{action.title}: Before the meeting"
+    assert any(m["Subject"] == item.title for m in mailbox())
+
+
+def test_a_reflection_invitation_names_the_campaign(session, people, campaign):
+    from campaigns.services import campaign_team
+
+    at(NOON)
+    campaign_team.join(session, user=people.client, campaign=campaign)
+    dispatch(session)
+    [item] = inbox(session, people.client, "reflection_invite")
+    assert campaign.name in item.title
+
+
+def test_times_in_messages_have_one_pair_of_brackets(session, people, shift):
+    action, task = shift
+    sign_up(session, task, people.client)
+    dispatch(session)
+    [item] = inbox(session, people.client, "signup_confirmed")
+    assert "(Europe/London)" in item.body and "))" not in item.body
+

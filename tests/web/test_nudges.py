@@ -229,3 +229,14 @@ def test_rfc8058_one_click_unsubscribe_needs_no_login(client, session, people):
 def test_the_org_home_links_coordinators_to_reminders(client, people, login):
     login(people.coordinator)
     assert f"/o/{people.org.slug}/reminders" in client.get(f"/o/{people.org.slug}/").get_data(as_text=True)
+
+
+def test_an_inbox_item_is_light_with_mark_as_read_beside_its_title(client, session, people, login):
+    at(NOON)
+    _hello(session, people.client)
+    login(people.client)
+    page = client.get("/inbox").get_data(as_text=True)
+    item = inbox(session, people.client)[0]
+    head = page[page.index('<div class="inbox-head">'):]
+    head = head[:head.index("</div>")]
+    assert "Hello 0" in head and f"/inbox/{item.id}/read" in head and 'class="quiet compact"' in head
