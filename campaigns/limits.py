@@ -15,12 +15,15 @@ import re
 
 from flask import Flask, request
 from flask_babel import gettext as _
+from flask_babel import gettext as _
 from flask_smorest import abort
 from werkzeug.routing import IntegerConverter
 
+from campaigns.domain.text import N_
+
 MAX_ID = 2**31 - 1
-CONTROL_MESSAGE = "Remove the invisible control characters from this text."
-ONE_LINE_MESSAGE = "Keep this on one line, without tabs or line breaks."
+CONTROL_MESSAGE = N_("Remove the invisible control characters from this text.")
+ONE_LINE_MESSAGE = N_("Keep this on one line, without tabs or line breaks.")
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
