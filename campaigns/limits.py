@@ -15,7 +15,6 @@ import re
 
 from flask import Flask, request
 from flask_babel import gettext as _
-from flask_babel import gettext as _
 from flask_smorest import abort
 from werkzeug.routing import IntegerConverter
 
