@@ -72,7 +72,7 @@ class Config:
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")
     #: countries whose numbers may be texted (ISO 3166, comma-separated)
     SMS_COUNTRIES = [c.strip().upper() for c in os.environ.get(
-        "SMS_COUNTRIES", "GB,IE,US,CA,ES,FR,DE,NL,BE,PT,IT,AU,NZ").split(",") if c.strip()]
+        "SMS_COUNTRIES", "GB,GG,JE,IM,IE,US,CA,ES,FR,DE,NL,BE,PT,IT,AU,NZ").split(",") if c.strip()]
     #: where texts go without Twilio (development/demo only), readable at /dev/sms
     SMS_FOLDER = os.environ.get("SMS_FOLDER", "")
 

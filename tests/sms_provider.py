@@ -112,3 +112,17 @@ def configure(app, server: LoopbackTwilio, **more) -> None:
     app.config.update(TWILIO_ACCOUNT_SID=server.account_sid, TWILIO_AUTH_TOKEN=server.auth_token,
                       TWILIO_FROM_NUMBER=FROM_NUMBER, TWILIO_API_BASE=server.url, **more)
     app.extensions.pop("campaigns.twilio", None)
+
+
+def give_mobile(session, person, number: str) -> None:
+    """A verified mobile for `person`, with texts chosen for every kind that may go by text."""
+    from campaigns import clock
+    from campaigns.domain import rules_nudges as rn
+    from campaigns.domain.model import NotificationSettings
+
+    person.mobile, person.mobile_verified_at = number, clock.now()
+    session.add(person)
+    settings = session.get(NotificationSettings, person.id) or NotificationSettings(user_id=person.id)
+    settings.sms_kinds = sorted(rn.SMS_KINDS)
+    session.add(settings)
+    session.commit()

@@ -38,6 +38,9 @@ class SettingsIn(StrictSchema):
     pause_until = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "No nudges until then."})
     muted_kinds = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(KINDS)),
                                  validate=ma.validate.Length(max=len(KINDS)))
+    sms_kinds = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(list(rn.SMS_KINDS))),
+                               validate=ma.validate.Length(max=len(rn.SMS_KINDS)),
+                               metadata={"description": "Kinds also sent as a text to your verified mobile."})
 
 
 class SettingsOut(ma.Schema):
@@ -50,6 +53,7 @@ class SettingsOut(ma.Schema):
     digest = ma.fields.String()
     pause_until = ma.fields.DateTime(allow_none=True)
     muted_kinds = ma.fields.List(ma.fields.String())
+    sms_kinds = ma.fields.List(ma.fields.String())
 
 
 class RuleIn(StrictSchema):

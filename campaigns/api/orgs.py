@@ -25,6 +25,7 @@ class OrgOut(ma.Schema):
     count_pending_contributions = ma.fields.Boolean()
     timezone = ma.fields.String()
     join_code = ma.fields.String(allow_none=True, metadata={"description": "Coordinators only."})
+    sms_monthly_budget = ma.fields.Integer()
 
 
 class OrgIn(StrictSchema):
@@ -38,6 +39,8 @@ class OrgSettingsIn(StrictSchema):
     share_threshold = ma.fields.Integer(validate=ma.validate.Range(min=1, max=100))
     count_pending_contributions = ma.fields.Boolean()
     timezone = Timezone()
+    sms_monthly_budget = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1_000_000), metadata={
+        "description": "SMS segments the group may send a month; an action moved or cancelled goes beyond it."})
 
 
 class MemberOut(ma.Schema):

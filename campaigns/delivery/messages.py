@@ -171,6 +171,9 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
             _("%(t)s is cancelled", t=t),
             _("Sorry for the change of plans: %(t)s will not take place. There is nothing you need to do.", t=t)),
         "guest_confirmation": lambda: _guest_confirmation(p, _),
+        "sms_budget": lambda: (
+            _("The group is running low on texts"),
+            _("%(t)s has used %(n)s%% of its texts for this month.", t=t, n=n)),
         "digest": lambda: (_("Your digest"), _("Here is what happened since your last digest.")),
         "coordinator_digest": lambda: (_("Your Monday summary"), _("Here is how your campaigns are doing this week.")),
     }

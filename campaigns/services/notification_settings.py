@@ -22,7 +22,7 @@ UNSUBSCRIBE = "unsubscribe"
 UNSUBSCRIBE_DAYS = 365
 DIGESTS = ("immediate", "daily", "weekly")
 EDITABLE = ("email_enabled", "inapp_enabled", "quiet_start", "quiet_end", "daily_cap", "weekly_cap", "digest",
-            "pause_until", "muted_kinds")
+            "pause_until", "muted_kinds", "sms_kinds")
 
 
 def get(session: Session, user: User) -> NotificationSettings:
@@ -39,7 +39,7 @@ def update(session: Session, user: User, **changes) -> NotificationSettings:
     with transaction(session):
         settings = session.get(NotificationSettings, user.id) or NotificationSettings(user_id=user.id)
         for name, value in changes.items():
-            setattr(settings, name, sorted(set(value)) if name == "muted_kinds" else value)
+            setattr(settings, name, sorted(set(value)) if name in ("muted_kinds", "sms_kinds") else value)
         session.add(settings)
     return settings
 
@@ -52,6 +52,8 @@ def _check(changes: dict) -> None:
         raise Invalid(_("Choose at once, daily or weekly."), field="digest")
     if any(kind not in rn.MUTABLE_KINDS for kind in changes.get("muted_kinds", ())):
         raise Invalid(_("Choose from the kinds of message listed."), field="muted_kinds")
+    if any(kind not in rn.SMS_KINDS for kind in changes.get("sms_kinds", ())):
+        raise Invalid(_("Choose from the kinds of message listed."), field="sms_kinds")
     for name in ("quiet_start", "quiet_end"):
         if name in changes and not isinstance(changes[name], time):
             raise Invalid(_("Give a time like 21:00."), field=name)

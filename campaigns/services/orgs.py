@@ -68,6 +68,8 @@ def update_settings(session: Session, org: Organisation, *, actor: User, **chang
     re-counts the pending ones, so every goal's total is what the setting says)."""
     if "share_threshold" in changes and not 1 <= changes["share_threshold"] <= 100:
         raise Invalid(_("Choose a number between 1 and 100."), field="share_threshold")
+    if "sms_monthly_budget" in changes and not 0 <= changes["sms_monthly_budget"] <= 1_000_000:
+        raise Invalid(_("Choose a number from 0 to 1,000,000."), field="sms_monthly_budget")
     with transaction(session):
         # the row lock orders this change with contributions being logged (see contributions.recount_pending)
         locked = select(Organisation).where(Organisation.id == org.id).with_for_update()

@@ -65,6 +65,7 @@ def _settings_page(form=None, step_form=None, status=200):
     return render_template("nudges/settings.html", form=form or forms.Form(values=values), settings=settings,
                            now_utc=clock.now(),
                            step_form=step_form or forms.Form(), kinds=rn.MUTABLE_KINDS, upcoming=upcoming,
+                           sms_kinds=rn.SMS_KINDS, mobile=user.mobile,
                            digests=[("immediate", _("At once")), ("daily", _("Once a day")),
                                     ("weekly", _("Once a week, on Monday"))]), status
 
@@ -79,6 +80,8 @@ def settings():
         data = dict(form.data)
         if "muted_kinds__present" in request.form and "muted_kinds" not in data:
             data["muted_kinds"] = []  # every switch on: the browser sends none of them
+        if "sms_kinds__present" in request.form and "sms_kinds" not in data:
+            data["sms_kinds"] = []
         try:
             notification_settings.update(get_session(), current_user(), **data)
         except DomainError as error:

@@ -3,12 +3,18 @@ a valid X-Twilio-Signature (checked with twilio's RequestValidator, the referenc
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
 
+from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.extensions import csrf
+from campaigns.services import mobile as mobile_service
 from campaigns.services import sms, sms_replies
-from campaigns.services.errors import Invalid
+from campaigns.services.errors import DomainError, Invalid
+from campaigns.web import forms
+from campaigns.web.pagination import page_of
 
 bp = Blueprint("sms", __name__)
 
@@ -64,3 +70,79 @@ def inbound():
     except Invalid as error:
         return Response(error.message, status=400, mimetype="text/plain")
     return Response(EMPTY_TWIML, mimetype="text/xml")
+
+
+# -- my mobile number and my texts -----------------------------------------------------------------------------
+def _submitted(schema, use_case, done: str, then: str):
+    """Load the form, run the use case with it; on success flash `done` and go to `then`, else the form back."""
+    form = forms.load(schema)
+    if form.ok:
+        try:
+            use_case(**form.data)
+        except DomainError as error:
+            form.fail(error)
+        else:
+            flash(done, "success")
+            return redirect(url_for(then)), form
+    return None, form
+
+
+def _mobile_page(number_form=None, code_form=None):
+    user = current_user()
+    failed = number_form is not None or code_form is not None
+    return render_template("sms/mobile.html", user=user, waiting=mobile_service.pending(get_session(), user),
+                           number_form=number_form or forms.Form(), code_form=code_form or forms.Form()), \
+        422 if failed else 200
+
+
+@bp.route("/account/mobile", methods=["GET", "POST"])
+@login_required
+def mobile_page():
+    """My mobile number: add one (a code is texted to it), give the code back, or take it off."""
+    from campaigns.api.sms import MobileIn
+
+    if request.method == "GET":
+        return _mobile_page()
+    done, form = _submitted(MobileIn(), lambda mobile: mobile_service.request_code(
+        get_session(), current_user(), number=mobile), _("We've texted you a code. Type it below to finish."),
+        "sms.mobile_page")
+    return done or _mobile_page(number_form=form)
+
+
+@bp.post("/account/mobile/verify")
+@login_required
+def mobile_verify():
+    from campaigns.api.sms import CodeIn
+
+    done, form = _submitted(CodeIn(), lambda code: mobile_service.confirm(get_session(), current_user(), code=code),
+                            _("Your mobile number is on your account. Choose which messages come by text below."),
+                            "nudges.settings")
+    return done or _mobile_page(code_form=form)
+
+
+@bp.post("/account/mobile/remove")
+@login_required
+def mobile_remove():
+    mobile_service.remove(get_session(), current_user())
+    flash(_("Your mobile number is gone from your account. No more texts will come."), "success")
+    return redirect(url_for("sms.mobile_page"))
+
+
+@bp.get("/account/texts")
+@login_required
+def texts_page():
+    """Every text we sent me, and my replies."""
+    page = page_of(mobile_service.texts(current_user()), size=30)
+    return render_template("sms/texts.html", page=page)
+
+
+@bp.get("/o/<slug>/texts")
+@login_required
+def budget_page(slug: str):
+    """The group's texts this month against its budget (coordinators)."""
+    from campaigns.web.orgs import org_for
+
+    org = org_for(slug, "org.manage")
+    session = get_session()
+    return render_template("sms/budget.html", org=org, used=sms.used_this_month(session, org),
+                           since=sms.month_start(org.timezone))

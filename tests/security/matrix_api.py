@@ -16,6 +16,12 @@ COORDINATORS = "401 404 404 403 403 403 403 200"
 TEAM = {"member_id": "team_member_id"}
 
 API: dict = {
+    "DELETE /api/v1/me/mobile": "401 204 204 204 204 204 204 204",
+    "GET /api/v1/me/mobile": ANYONE_WITH_A_TOKEN,
+    "POST /api/v1/me/mobile": "401 422 422 422 422 422 422 422",
+    "POST /api/v1/me/mobile/verify": "401 422 422 422 422 422 422 422",
+    "GET /api/v1/me/texts": ANYONE_WITH_A_TOKEN,
+    "GET /api/v1/orgs/{org_id}/texts/usage": COORDINATORS,
     "GET /api/v1/actions/{action_id}": MEMBERS,
     "PATCH /api/v1/actions/{action_id}": COORDINATORS,
     "POST /api/v1/actions/{action_id}/cancel": COORDINATORS,

@@ -120,7 +120,13 @@ WEB: dict = {
     "GET nudges.unsubscribe": "400 400 400 400 400 400 400 400",
     "POST nudges.unsubscribe": "400 400 400 400 400 400 400 400",
     "GET orgs.audit_log": COORDINATORS,
+    "GET sms.budget_page": COORDINATORS,
+    "GET sms.mobile_page": ANYONE_LOGGED_IN,
+    "POST sms.mobile_page": "302 422 422 422 422 422 422 422",
+    "POST sms.mobile_remove": "302 302 302 302 302 302 302 302",
+    "POST sms.mobile_verify": "302 422 422 422 422 422 422 422",
     "GET sms.short_link": "404 404 404 404 404 404 404 404",
+    "GET sms.texts_page": ANYONE_LOGGED_IN,
     # the provider's webhooks: no valid X-Twilio-Signature, refused alike for everyone
     "POST sms.status_callback": "403 403 403 403 403 403 403 403",
     "POST sms.inbound": "403 403 403 403 403 403 403 403",

@@ -12,11 +12,11 @@ from sqlmodel import select
 from campaigns import clock
 from campaigns.delivery import Undeliverable, dispatcher
 from campaigns.delivery import sms as provider
-from campaigns.domain.model import NotificationSettings, Nudge, TextMessage, TextOptOut
+from campaigns.domain.model import Nudge, TextMessage, TextOptOut
 from campaigns.services import sms
 from campaigns.services.nudges import NudgeSpec, plan
 from tests.nudge_helpers import NOON, at
-from tests.sms_provider import AUTH_TOKEN, FROM_NUMBER, LoopbackTwilio, configure
+from tests.sms_provider import AUTH_TOKEN, FROM_NUMBER, LoopbackTwilio, configure, give_mobile
 
 MOBILE = "+447700900123"
 
@@ -30,17 +30,8 @@ def twilio(app):
 
 @pytest.fixture
 def texter(session, people):
-    """The client, with a verified mobile and texts chosen for every kind that may go by text."""
-    from campaigns.domain import rules_nudges as rn
-
-    person = people.client
-    person.mobile = MOBILE
-    session.add(person)
-    settings = session.get(NotificationSettings, person.id) or NotificationSettings(user_id=person.id)
-    settings.sms_kinds = sorted(rn.SMS_KINDS)
-    session.add(settings)
-    session.commit()
-    return person
+    give_mobile(session, people.client, MOBILE)
+    return people.client
 
 
 def _text(**overrides) -> sms.Text:

@@ -9,10 +9,9 @@ from hypothesis import strategies as st
 from sqlmodel import delete, select
 
 from campaigns.delivery import Undeliverable
-from campaigns.domain import rules_nudges as rn
-from campaigns.domain.model import InboxItem, NotificationSettings, Signup, TextMessage, TextOptOut
+from campaigns.domain.model import InboxItem, Signup, TextMessage, TextOptOut
 from campaigns.services import signups, sms, sms_replies
-from tests.sms_provider import AUTH_TOKEN, LoopbackTwilio, configure
+from tests.sms_provider import AUTH_TOKEN, LoopbackTwilio, configure, give_mobile
 
 MOBILE = "+447700900123"
 _sids = iter(range(10**6))
@@ -20,14 +19,8 @@ _sids = iter(range(10**6))
 
 @pytest.fixture
 def texter(session, people):
-    person = people.client
-    person.mobile = MOBILE
-    session.add(person)
-    settings_row = session.get(NotificationSettings, person.id) or NotificationSettings(user_id=person.id)
-    settings_row.sms_kinds = sorted(rn.SMS_KINDS)
-    session.add(settings_row)
-    session.commit()
-    return person
+    give_mobile(session, people.client, MOBILE)
+    return people.client
 
 
 @pytest.fixture
