@@ -12,13 +12,15 @@ import logging
 import os
 import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_decimal, get_locale, gettext
+from flask_babel import format_decimal, format_percent, get_locale, gettext
 
 from campaigns.domain.text import N_, Text
 
@@ -77,6 +79,28 @@ def _shown(value):
     return value
 
 
+#: how a moment reads, as Babel skeletons (each locale orders and spells them its own way) and whether the time follows
+MOMENT_STYLES = {"datetime": ("yMMMEd", True), "date": ("yMMMd", False), "time": (None, True),
+                 "day": ("full", True), "weekday": ("full", False), "short": ("MMMEd", True)}
+
+
+def local_moment(moment: datetime, zone: str, style: str = "datetime") -> str:
+    """A UTC moment as wall-clock time in `zone`, written the way the current language writes dates."""
+    skeleton, with_time = MOMENT_STYLES[style]
+    tz, locale = ZoneInfo(zone), get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if skeleton == "full":  # the weekday and month in full: Babel's skeletons abbreviate a weekday beside them
+        day = dates.format_date(moment.astimezone(tz).date(), "full", locale=locale)
+    else:
+        day = dates.format_skeleton(skeleton, moment, tzinfo=tz, locale=locale) if skeleton else ""
+    clock = dates.format_time(moment, "HH:mm", tzinfo=tz, locale=locale) if with_time else ""
+    return ", ".join(part for part in (day, clock) if part)
+
+
+def percent(value: float) -> str:
+    """A share (0..1) as the current language writes a percentage ("80%", "80 %")."""
+    return format_percent(value)
+
+
 def html_lang() -> str:
     """The `lang` attribute of the page being rendered."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]).replace("_", "-")
@@ -124,6 +148,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=preferred_locale)
     app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang,
                                  translate=translate)
+    app.jinja_env.filters.update(percent=percent)
 
 
 #: words kept as stored values and translated where a page shows them (`_(member.role)`, `_(nudge.status)`…)

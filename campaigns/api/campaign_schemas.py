@@ -65,6 +65,8 @@ class ConcernRef(ma.Schema):
 
 class CampaignOut(ma.Schema):
     id = ma.fields.Integer()
+    translations = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Dict(), metadata={
+        "description": "The name, summary and ask in other languages, {language: {field: text}}."})
     org_id = ma.fields.Integer()
     name = ma.fields.String()
     summary = ma.fields.String()

@@ -110,6 +110,8 @@ class ActionOut(ma.Schema):
     sequence = ma.fields.Integer()
     updated_at = ma.fields.DateTime(allow_none=True)
     checkin_code = ma.fields.String(allow_none=True, metadata={"description": "Coordinators only."})
+    translations = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Dict(), metadata={
+        "description": "The title and description in other languages, {language: {field: text}}."})
 
 
 def action_out(action: Action, *, show_place: bool, coordinator: bool) -> dict:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_translations, gettext
 from werkzeug.routing import BuildError
 
 from campaigns.delivery.checks import Person
+from campaigns.i18n import local_moment, percent
 
 
 @dataclass
@@ -31,8 +31,7 @@ def when(payload: dict, person: Person, key: str = "at") -> str:
     raw = payload.get(key)
     if not raw:
         return ""
-    moment = datetime.fromisoformat(raw).astimezone(ZoneInfo(person.timezone))
-    return f"{moment.strftime('%A %d %B, %H:%M')} ({person.timezone})"
+    return f"{local_moment(datetime.fromisoformat(raw), person.timezone, 'day')} ({person.timezone})"
 
 
 def external(endpoint: str, **values) -> str | None:
@@ -119,7 +118,8 @@ def render(nudge, person: Person, _=gettext, *, buttons: bool = True) -> Message
 
 
 def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
-    t, at, n = p.get("title", ""), when(p, person), p.get("percent", "")
+    t, at = p.get("title", ""), when(p, person)
+    n = percent(p["percent"] / 100) if isinstance(p.get("percent"), int | float) else ""
     starts = when(p, person, "starts")  # a confirmation names when the place begins
     words = {
         "signup_confirmed": lambda: (
@@ -154,11 +154,11 @@ def _words(kind: str, p: dict, person: Person, _) -> tuple[str, str]:
             _("%(t)s, %(at)s, could use a few more people. If you can join, you'd be very welcome; if not, no "
               "problem at all.", t=t, at=at)),
         "reminder": lambda: (_("Reminder: %(t)s", t=t), _("This is a reminder about %(t)s%(at)s.", t=t, at=_on(at))),
-        "capacity_alert": lambda: (_("%(t)s is %(n)s%% full", t=t, n=n),
-                                   _("%(t)s has filled %(n)s%% of its places.", t=t, n=n)),
+        "capacity_alert": lambda: (_("%(t)s is %(n)s full", t=t, n=n),
+                                   _("%(t)s has filled %(n)s of its places.", t=t, n=n)),
         "goal_milestone": lambda: (
-            _("%(t)s reached %(n)s%%", t=t, n=n),
-            _("The goal %(t)s has reached %(n)s%% of its target. Well done, everyone.", t=t, n=n)),
+            _("%(t)s reached %(n)s", t=t, n=n),
+            _("The goal %(t)s has reached %(n)s of its target. Well done, everyone.", t=t, n=n)),
         "campaign_stalled": lambda: (
             _("%(t)s has been quiet for a while", t=t),
             _("Nothing has happened in %(t)s for %(n)s days. Maybe a good moment to check in with the team or plan "
@@ -215,7 +215,7 @@ def short_when(payload: dict, person: Person, key: str = "at") -> str:
     raw = payload.get(key)
     if not raw:
         return ""
-    return datetime.fromisoformat(raw).astimezone(ZoneInfo(person.timezone)).strftime("%a %d %b %H:%M")
+    return local_moment(datetime.fromisoformat(raw), person.timezone, "short")
 
 
 def text_words(nudge, person: Person, group: str | None, _=gettext) -> str:

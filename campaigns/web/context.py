@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context
 
 from campaigns.auth import current_user
 from campaigns.db import get_session
-from campaigns.services import inbox, orgs, policy
+from campaigns.i18n import local_moment
+from campaigns.services import content_translations, inbox, orgs, policy
 
 
 def my_orgs():
@@ -19,17 +19,18 @@ def my_orgs():
     return g.my_orgs
 
 
-def local_time(moment: datetime | None, zone: str | None = None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """A UTC moment as wall-clock time in `zone` (default: the viewer's)."""
+def local_time(moment: datetime | None, zone: str | None = None, fmt: str = "datetime") -> str:
+    """A UTC moment as wall-clock time in `zone` (default: the viewer's), in the viewer's language; `fmt` is one
+    of i18n.MOMENT_STYLES (datetime, date, time, day, weekday)."""
     if moment is None:
         return ""
     user = current_user()
-    zone = zone or (user.timezone if user else "UTC")
-    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+    return local_moment(moment, zone or (user.timezone if user else "UTC"), fmt)
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["shown"] = content_translations.shown
 
     @app.context_processor
     def _globals():

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -107,8 +108,9 @@ def step_back():
         except DomainError as error:
             form.fail(error)
         else:
-            flash(_("Take all the time you need. We'll be quiet until %(day)s.", day=form.data["until"].strftime(
-                "%d %B")) + (" " + _("Your places are free for others now.") if freed else ""), "success")
+            until = format_date(form.data["until"], "long")
+            flash(_("Take all the time you need. We'll be quiet until %(day)s.", day=until)
+                  + (" " + _("Your places are free for others now.") if freed else ""), "success")
             return redirect(url_for("nudges.settings"))
     return _settings_page(step_form=form, status=422)
 

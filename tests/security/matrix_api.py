@@ -24,6 +24,8 @@ API: dict = {
     "GET /api/v1/orgs/{org_id}/texts/usage": COORDINATORS,
     "GET /api/v1/actions/{action_id}": MEMBERS,
     "PATCH /api/v1/actions/{action_id}": COORDINATORS,
+    "PUT /api/v1/actions/{action_id}/translations/{locale}": COORDINATORS,
+    "PUT /api/v1/campaigns/{campaign_id}/translations/{locale}": COORDINATORS,
     "POST /api/v1/actions/{action_id}/cancel": COORDINATORS,
     "POST /api/v1/actions/{action_id}/check-in": "401 404 404 409 409 409 409 409",
     "POST /api/v1/actions/{action_id}/messages": "401 404 404 403 403 403 403 202",

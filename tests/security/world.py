@@ -216,7 +216,7 @@ def _params(w: World) -> dict[str, Any]:
         "personal_goal_id": o["personal_goal"].id, "assessment_id": o["assessment"].id,
         "outcome_id": o["outcome"].id, "rule_id": o["rule"].id, "key": f"rule:{o['rule'].id}",
         "webhook_id": o["webhook"].id, "endpoint_id": o["webhook"].id, "nudge_id": o["nudge"].id,
-        "item_id": o["inbox_item"].id, "reflection_id": o["reflection"].id, "phase": "before",
+        "item_id": o["inbox_item"].id, "reflection_id": o["reflection"].id, "phase": "before", "locale": "es",
         "user_id": p.client.id, "client_id": p.client.id, "worker_id": p.worker.id,
         "invitation_id": o["invitation"].id, "token_id": o["tokens"]["client"].id,
         #: /o/…/members/<member_id> is a membership; /campaigns/…/team/<member_id> a campaign member (see matrix)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from campaigns.domain.model.base import utc_field
+from campaigns.domain.model.base import json_field, utc_field
 
 
 class Campaign(SQLModel, table=True):
@@ -30,6 +30,8 @@ class Campaign(SQLModel, table=True):
     last_activity_at: datetime = utc_field(default_now=True)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = utc_field(default_now=True)
+    #: the group's own translations of its words, {language: {field: text}} (services/content_translations.py)
+    translations: dict = json_field()
 
     __table_args__ = (
         CheckConstraint(

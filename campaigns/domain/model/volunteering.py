@@ -37,6 +37,8 @@ class Action(SQLModel, table=True):
     checkin_code: str = Field(max_length=12)
     created_at: datetime = utc_field(default_now=True)
     updated_at: datetime | None = utc_field()
+    #: the group's own translations of its words, {language: {field: text}} (services/content_translations.py)
+    translations: dict = json_field()
 
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ck_action_window"),
