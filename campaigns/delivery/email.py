@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 
 from campaigns import clock
+from campaigns.i18n import html_lang
 
 
 class _Policy(EmailPolicy):
@@ -60,6 +61,7 @@ def build(
     msg["Subject"] = subject
     msg["Date"] = formatdate(clock.now().timestamp(), usegmt=True)
     msg["Message-ID"] = message_id or make_msgid(domain="campaigns.local")
+    msg["Content-Language"] = html_lang()  # the recipient's: mail is rendered under their locale (RFC 3282)
     for name, value in (headers or {}).items():
         msg[name] = value
     msg.set_content(text)

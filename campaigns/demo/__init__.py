@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from campaigns.demo import accounts, campaigns, concerns, nudges, progress, volunteering
+from campaigns.demo import accounts, campaigns, concerns, languages, nudges, progress, volunteering
 
 #: the password every demo login uses (demo data only)
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -36,6 +36,7 @@ STEPS: list[tuple[str, Callable[[DemoWorld], None]]] = [
     ("actions, tasks, sign-ups and contributions", volunteering.build),
     ("reminder rules, nudges and inboxes", nudges.build),
     ("progress history, outcomes and reflections", progress.build),
+    ("Spanish speakers: their concern, consents, a sign-up and the campaign in Spanish", languages.build),
 ]
 
 

@@ -20,7 +20,14 @@ PEOPLE = [
     ("client5", "max@demo.campaigns.local", "Max", "client", False),
 ]
 
-LOGINS = [(nick, email) for nick, email, *_ in PEOPLE[:4]]
+#: people who read Spanish: (nickname, email, display name, org role); their whole app, mail and nudges are in it
+SPANISH_SPEAKERS = [
+    ("cliente", "lucia@demo.campaigns.local", "Lucía", "client"),
+    ("trabajadora", "marta@demo.campaigns.local", "Marta (trabajadora social)", "worker"),
+]
+
+LOGINS = [(nick, email) for nick, email, *_ in PEOPLE[:4]] + [
+    (f"{role} (es)", email) for _nick, email, _name, role in SPANISH_SPEAKERS]
 
 
 def exists(session: Session) -> bool:
@@ -35,8 +42,13 @@ def build(world) -> None:
     for nick, email, name, _role, admin in PEOPLE:
         world.people[nick] = accounts.create_user(session, email=email, password=DEMO_PASSWORD, display_name=name,
                                                   is_admin=admin)
+    for nick, email, name, _role in SPANISH_SPEAKERS:
+        world.people[nick] = accounts.create_user(session, email=email, password=DEMO_PASSWORD, display_name=name,
+                                                  locale="es")
     world.org = orgs.create(session, name="Riverside Advocacy Group", slug=ORG_SLUG)
     for nick, _email, _name, role, _admin in PEOPLE:
         if role:
             orgs.add_member(session, world.org, user=world.people[nick], role=role)
+    for nick, _email, _name, role in SPANISH_SPEAKERS:
+        orgs.add_member(session, world.org, user=world.people[nick], role=role)
     orgs.set_join_code(session, world.org, actor=world.people["coordinator"])

@@ -38,10 +38,11 @@ class Journey:
         self.problems: list[str] = []
         self.shots = 0
 
-    def page_for(self, user=None, *, viewport: dict | None = None):
-        """A fresh browser page (own cookies), logged in as `user` through the real login form."""
+    def page_for(self, user=None, *, viewport: dict | None = None, locale: str = "en-GB"):
+        """A fresh browser page (own cookies), logged in as `user` through the real login form; `locale` is the
+        browser's language (its Accept-Language)."""
         context = self.browser.new_context(viewport=viewport or DESKTOP, base_url=self.live.url,
-                                           locale="en-GB", timezone_id="Europe/London")
+                                           locale=locale, timezone_id="Europe/London")
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()
