@@ -61,7 +61,6 @@ def build(
     msg["Subject"] = subject
     msg["Date"] = formatdate(clock.now().timestamp(), usegmt=True)
     msg["Message-ID"] = message_id or make_msgid(domain="campaigns.local")
-    msg["Content-Language"] = html_lang()  # the recipient's: mail is rendered under their locale (RFC 3282)
     for name, value in (headers or {}).items():
         msg[name] = value
     msg.set_content(text)
@@ -70,6 +69,9 @@ def build(
     for filename, mimetype, data in attachments or ():
         maintype, subtype = mimetype.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    # last: building the parts moves Content-* headers into them. The recipient's language, since mail is
+    # rendered under their locale (RFC 3282)
+    msg["Content-Language"] = html_lang()
     return msg
 
 
