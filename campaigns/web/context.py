@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context
 
@@ -25,7 +26,10 @@ def local_time(moment: datetime | None, zone: str | None = None, fmt: str = "dat
     if moment is None:
         return ""
     user = current_user()
-    return local_moment(moment, zone or (user.timezone if user else "UTC"), fmt)
+    zone = zone or (user.timezone if user else "UTC")
+    if "%" in fmt:  # a strftime pattern: numbers only, the same in every language
+        return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+    return local_moment(moment, zone, fmt)
 
 
 def init_app(app: Flask) -> None:
