@@ -10,7 +10,7 @@ import pytest
 from babel.support import Translations
 
 from campaigns import i18n, settings
-from tests.i18n.catalogs import TRANSLATIONS, read, shipped
+from tests.i18n.catalogs import TEMPLATE, TRANSLATIONS, ids, read, shipped
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]|\{(\w*)\}")
 
@@ -39,6 +39,19 @@ def dropped_or_invented(message) -> list[str]:
 
 def test_every_shipped_language_is_offered():
     assert set(shipped()) <= set(settings.Config.LANGUAGES), "a catalog ships for a language people can't choose"
+
+
+@pytest.mark.parametrize("locale", shipped())
+def test_every_msgid_is_translated_and_none_is_fuzzy(locale):
+    template, catalog = read(TEMPLATE), read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", locale)
+    missing = sorted(map(str, ids(template) - ids(catalog)))
+    assert not missing, f"{locale}: run the README's pybabel update; not in the catalog yet: {missing[:20]}"
+    wanted = ids(template)
+    untranslated = [m.id for m in catalog if m.id in wanted or (isinstance(m.id, tuple) and tuple(m.id) in wanted)
+                    if not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not untranslated, f"{locale}: {len(untranslated)} untranslated, e.g. {untranslated[:10]}"
+    assert not fuzzy, f"{locale}: {len(fuzzy)} fuzzy (check and clear the flag), e.g. {fuzzy[:10]}"
 
 
 @pytest.mark.parametrize("locale", shipped())
