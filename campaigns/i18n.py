@@ -84,10 +84,15 @@ MOMENT_STYLES = {"datetime": ("yMMMEd", True), "date": ("yMMMd", False), "time":
                  "day": ("full", True), "weekday": ("full", False), "short": ("MMMEd", True)}
 
 
+#: English dates read the British way ("Wednesday 11 March"), like the groups' default zone, Europe/London
+DATES_AS = {"en": "en_GB"}
+
+
 def local_moment(moment: datetime, zone: str, style: str = "datetime") -> str:
     """A UTC moment as wall-clock time in `zone`, written the way the current language writes dates."""
     skeleton, with_time = MOMENT_STYLES[style]
     tz, locale = ZoneInfo(zone), get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = DATES_AS.get(str(locale), locale)
     if skeleton == "full":  # the weekday and month in full: Babel's skeletons abbreviate a weekday beside them
         day = dates.format_date(moment.astimezone(tz).date(), "full", locale=locale)
     else:

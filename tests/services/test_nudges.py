@@ -193,7 +193,8 @@ def test_a_waitlisted_volunteer_hears_when_promoted(session, people, make_action
     dispatch(session)
     assert [i.kind for i in inbox(session, people.other_client)] == ["signup_waitlisted", "signup_promoted"]
     promoted = inbox(session, people.other_client)[-1]
-    starts = action.starts_at.astimezone(ZoneInfo(people.other_client.timezone)).strftime("%A %d %B, %H:%M")
+    local = action.starts_at.astimezone(ZoneInfo(people.other_client.timezone))
+    starts = f"{local.strftime('%A')}, {local.day} {local.strftime('%B %Y, %H:%M')}"  # Babel's en_GB, in full
     assert starts in promoted.body  # when the place begins, not when the promotion happened
     assert any(n.kind == "day_before" for n in nudges(session, recipient=people.other_client))
 
