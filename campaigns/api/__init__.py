@@ -15,7 +15,7 @@ BLUEPRINTS = (
     "accounts", "orgs", "concerns", "assessments", "consents", "campaigns", "volunteering", "contributions", "nudges",
     "progress", "outcomes", "reflections", "webhooks", "reports", "privacy", "homes",
     "public",
-    "sms", "content_translations",
+    "sms", "content_translations", "guests",
 )
 
 

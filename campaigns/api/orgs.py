@@ -24,6 +24,8 @@ class OrgOut(ma.Schema):
     share_threshold = ma.fields.Integer()
     count_pending_contributions = ma.fields.Boolean()
     timezone = ma.fields.String()
+    guest_hold_hours = ma.fields.Integer(metadata={
+        "description": "How long a guest's unconfirmed sign-up waits for its confirmation (it holds no seat)."})
     join_code = ma.fields.String(allow_none=True, metadata={"description": "Coordinators only."})
     sms_monthly_budget = ma.fields.Integer()
 
@@ -41,6 +43,7 @@ class OrgSettingsIn(StrictSchema):
     timezone = Timezone()
     sms_monthly_budget = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1_000_000), metadata={
         "description": "SMS segments the group may send a month; an action moved or cancelled goes beyond it."})
+    guest_hold_hours = ma.fields.Integer(validate=ma.validate.Range(min=1, max=168))
 
 
 class MemberOut(ma.Schema):

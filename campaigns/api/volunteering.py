@@ -28,7 +28,7 @@ from campaigns.api.volunteering_schemas import (
 )
 from campaigns.db import get_session
 from campaigns.domain.model import Action, Signup, Task, User
-from campaigns.services import actions, attendance, policy, signups, volunteering
+from campaigns.services import actions, attendance, guest_admin, policy, signups, volunteering
 from campaigns.services import tasks as task_service
 from campaigns.services import volunteering_queries as queries
 
@@ -178,7 +178,8 @@ class TaskSignups(MethodView):
         statuses = (args["status"],) if args.get("status") else ("confirmed", "waitlisted")
         rows = paginate(attendance.roster_query([t.id for t in tasks], statuses), pagination_parameters)  # type: ignore[misc]
         attendance.log_reads(session, viewer, {u.id for _, u in rows}, f"volunteer roster of task {task_id}")
-        return [{**_signup(s), **_person(u)} for s, u in rows]
+        guests = guest_admin.is_guest_in(session, tasks[0].org_id, {u.id for _, u in rows}) if tasks else {}
+        return [{**_signup(s), **_person(u), "guest": u.id in guests} for s, u in rows]
 
     @blp.doc(security=BEARER)
     @blp.arguments(SignupIn)

@@ -187,6 +187,7 @@ class SignupIn(StrictSchema):
 class RosterOut(SignupOut):
     display_name = ma.fields.String()
     real_name = ma.fields.String(allow_none=True, metadata={"description": "Only where the person chose to show it."})
+    guest = ma.fields.Boolean(metadata={"description": "Signed up from the public page, without an account."})
 
 
 class AttendanceIn(StrictSchema):

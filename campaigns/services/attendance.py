@@ -17,7 +17,7 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
-from campaigns.domain.model import Action, ReadAccess, Signup, Task, User
+from campaigns.domain.model import Action, Guest, ReadAccess, Signup, Task, User
 from campaigns.services import messagebus, nudges, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 from campaigns.services.volunteering import action_for, task_for
@@ -32,6 +32,8 @@ class RosterRow:
     signup: Signup
     user: User
     position: int | None = None  #: waitlist place
+    #: their guest record, if they came from a public page (coordinators see them marked as guests)
+    guest: Guest | None = None
 
 
 def _tasks_in_scope(session: Session, user: User, *, action_id: int | None, task_id: int | None,
@@ -71,6 +73,12 @@ def roster(session: Session, *, viewer: User, action_id: int | None = None, task
         if signup.status == "waitlisted":
             places[signup.task_id] = position = places.get(signup.task_id, 0) + 1
         rows.append(RosterRow(by_id[signup.task_id], signup, user, position))
+    if tasks:
+        from campaigns.services.guest_admin import is_guest_in
+
+        guests = is_guest_in(session, tasks[0].org_id, {r.user.id for r in rows})  # type: ignore[misc]
+        for row in rows:
+            row.guest = guests.get(row.user.id)  # type: ignore[arg-type]
     log_reads(session, viewer, {r.user.id for r in rows},  # type: ignore[misc]
               f"volunteer roster of action {action_id}" if action_id else f"volunteer roster of task {task_id}")
     return rows

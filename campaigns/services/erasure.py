@@ -80,6 +80,12 @@ def erase_account(session: Session, user: User, *, password: str, concerns: str 
     if concerns not in CONCERN_CHOICES:
         raise Invalid(_("Choose whether to keep your concerns anonymously or delete them."), field="concerns")
     accounts.reauthenticate(session, user, password=password, ip=ip, message=ERASE_FAILED)
+    erase_person(session, user, concerns=concerns, actor_id=user.id)
+
+
+def erase_person(session: Session, user: User, *, concerns: str, actor_id: int | None) -> None:
+    """Erase a person, once whoever asks may (themselves, or a coordinator erasing a guest): every row naming
+    them, by the strategy of its foreign key. Records `account_erased` (no names)."""
     with transaction(session):
         _refuse_if_last_coordinator(session, user)
         _release_places(session, user)
@@ -90,7 +96,7 @@ def erase_account(session: Session, user: User, *, password: str, concerns: str 
         session.exec(delete(Invitation).where(Invitation.email == user.email))  # type: ignore[call-overload]
         _scrub_text(session, *identity)
         _anonymise(session, user)
-        audit.log(session, "account_erased", actor_id=user.id, concerns=concerns)
+        audit.log(session, "account_erased", actor_id=actor_id, concerns=concerns)
 
 
 def _refuse_if_last_coordinator(session: Session, user: User) -> None:

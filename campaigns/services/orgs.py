@@ -70,6 +70,8 @@ def update_settings(session: Session, org: Organisation, *, actor: User, **chang
         raise Invalid(_("Choose a number between 1 and 100."), field="share_threshold")
     if "sms_monthly_budget" in changes and not 0 <= changes["sms_monthly_budget"] <= 1_000_000:
         raise Invalid(_("Choose a number from 0 to 1,000,000."), field="sms_monthly_budget")
+    if "guest_hold_hours" in changes and not 1 <= changes["guest_hold_hours"] <= 168:
+        raise Invalid(_("Choose between 1 and 168 hours (a week)."), field="guest_hold_hours")
     with transaction(session):
         # the row lock orders this change with contributions being logged (see contributions.recount_pending)
         locked = select(Organisation).where(Organisation.id == org.id).with_for_update()

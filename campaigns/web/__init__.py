@@ -10,7 +10,7 @@ from flask import Flask
 BLUEPRINTS = (
     "meta", "accounts", "orgs", "admin", "concerns", "assessments", "consents", "campaigns", "volunteering", "rosters",
     "contributions", "calendar", "nudges", "progress", "outcomes", "reflections", "webhooks", "reports", "privacy",
-    "sms", "public", "content_translations",
+    "sms", "public", "content_translations", "guests",
 )
 
 

@@ -16,7 +16,7 @@ from flask import Flask
 
 from campaigns import clock
 from tests.factories import PASSWORD
-from tests.security.world import ACTORS, PERSONAL_GOAL, REFLECTION, World
+from tests.security.world import ACTORS, GUEST_NAME, GUEST_NEEDS, PERSONAL_GOAL, REFLECTION, World
 
 #: what a status code in a row means, for readers: L = 302 to the login page
 LOGIN = 302
@@ -138,6 +138,8 @@ def _visible_to(world: World) -> dict[str, set[str]]:
     shown[world.objects["invitation"].email] = {"coordinator"}
     shown[PERSONAL_GOAL] = {"client", "worker"}  # shared with the worker the client gave consent to
     shown[REFLECTION] = {"client"}
+    # a guest: who they are and what they told the organisers, for coordinators only
+    shown[world.objects["guest_user"].email] = shown[GUEST_NAME] = shown[GUEST_NEEDS] = {"coordinator"}
     return shown
 
 
@@ -147,6 +149,9 @@ def _hidden(marker: str, world: World) -> list[tuple[str, set[str]]]:
     return {
         # a concern's author is shown to nobody but the author (the world's two concerns: client, other_client)
         "author": [(p.client.display_name, {"client"}), (p.other_client.display_name, {"other_client"})],
+        # public pages name nobody, whoever looks
+        "names": [(p.client.display_name, set()), (p.other_client.display_name, set()),
+                  (p.coordinator.display_name, set()), (GUEST_NAME, set())],
     }[marker]
 
 

@@ -146,7 +146,10 @@ API: dict = {
     "POST /api/v1/webhooks/{endpoint_id}/secret": COORDINATORS,
     "POST /api/v1/webhooks/{endpoint_id}/test": "401 404 404 403 403 403 403 202",
     # public actions and guest sign-up: no login; forged refs and tokens are refused alike for everyone
-    "GET /api/v1/public/actions/{action_id}": "200 200 200 200 200 200 200 200",
+    "GET /api/v1/public/actions/{action_id}": row("200 200 200 200 200 200 200 200", hides=("names",)),
+    "GET /api/v1/orgs/{org_id}/guests": "401 404 404 403 403 403 403 200",
+    "POST /api/v1/orgs/{org_id}/guests/{guest_id}/invitation": "401 404 404 403 403 403 403 201",
+    "DELETE /api/v1/orgs/{org_id}/guests/{guest_id}": "401 404 404 403 403 403 403 204",
     "POST /api/v1/public/signups": "422 422 422 422 422 422 422 422",
     "POST /api/v1/public/signups/confirm": "422 422 422 422 422 422 422 422",
     "POST /api/v1/public/signups/cancel": "422 422 422 422 422 422 422 422",

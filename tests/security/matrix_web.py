@@ -200,10 +200,14 @@ WEB: dict = {
     "POST webhooks.update": "302 404 404 403 403 403 403 422",
     # public action pages: anyone, logged in or not, sees the same page (and no people); signed links get a
     # forged token here, refused alike for everyone
-    "GET public.action_page": EVERYONE,
+    "GET public.action_page": row(EVERYONE, hides=("names",)),
     "POST public.action_page": "422 422 422 422 422 422 422 422",
     "GET public.calendar": EVERYONE,
-    "GET public.poster": EVERYONE,
+    "GET public.poster": row(EVERYONE, hides=("names",)),
+    # a group's guests: coordinators only
+    "GET guests.index": COORDINATORS,
+    "POST guests.invite": "302 404 404 403 403 403 403 303",
+    "POST guests.erase": "302 404 404 403 403 403 403 302",
     "GET public.confirm_page": "422 422 422 422 422 422 422 422",
     "POST public.confirm_page": "422 422 422 422 422 422 422 422",
     "GET public.confirm_link": EVERYONE,

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 from campaigns import clock
 from campaigns.domain.model import (
+    Guest,
     Action,
     ApiToken,
     Assessment,
@@ -101,6 +102,9 @@ def subject(session, world, make_user):
                                      expires_at=now + timedelta(minutes=10)))
     _add(session, InboxItem(user_id=world.people.coordinator.id, kind="signup",
                             title=f"{DISPLAY} signed up", body=f"{DISPLAY} ({REAL}) will help."))
+    _add(session, Guest(org_id=world.people.other_org.id, user_id=user.id, channels=["email"],
+                        accessibility_needs=f"{REAL} needs a seat near the door",
+                        requested={"name": DISPLAY, "mobile": None}))
     return user
 
 

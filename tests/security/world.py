@@ -30,6 +30,7 @@ from campaigns.domain.model import (
     EventRecord,
     Goal,
     GoalSnapshot,
+    Guest,
     InboxItem,
     Invitation,
     Membership,
@@ -203,6 +204,17 @@ def _objects(add, w: World) -> None:
         inbox_item=add(InboxItem(user_id=client.id, nudge_id=nudge.id, kind="reminder", title="Tomorrow: town hall",
                                  body="See you there.")),
     )
+    # a guest from the public page, with a place: only coordinators may ever see who they are or what they need
+    guest_user = add(User(email=f"guest.visitor{next(_seq)}@example.net", password_hash="", display_name=GUEST_NAME,
+                          timezone="Europe/London"))
+    w.objects["guest_user"] = guest_user
+    w.objects["guest"] = add(Guest(org_id=org.id, user_id=guest_user.id, channels=["email"],
+                                   accessibility_needs=GUEST_NEEDS, confirmed_at=now))
+    w.objects["guest_signup"] = add(Signup(task_id=task.id, user_id=guest_user.id, status="confirmed",
+                                           confirmed_at=now))
+
+
+GUEST_NAME, GUEST_NEEDS = "Visiting Guest Quinn", "GUEST-NEEDS-7c1"
 
 
 def _params(w: World) -> dict[str, Any]:
@@ -222,5 +234,6 @@ def _params(w: World) -> dict[str, Any]:
         #: /o/…/members/<member_id> is a membership; /campaigns/…/team/<member_id> a campaign member (see matrix)
         "member_id": o["memberships"]["client"].id, "team_member_id": o["member"].id,
         "token": "forged-token", "secret": "forged-secret", "ref": "forged-ref", "code": "000000",
+        "guest_id": o["guest"].id,
         "name": "nothing.eml", "filename": "app.css",
     }

@@ -277,3 +277,58 @@ def test_the_emailed_code_does_not_verify_a_mobile_and_the_texted_one_does(sessi
     assert by_email != by_text
     guests.confirm(session, signup_id=signup.id, code=by_text)
     assert session.get(User, signup.user_id, populate_existing=True).mobile == "+447400123456"
+
+
+# -- coordinators and their guests ------------------------------------------------------------------------------
+def confirmed_guest(session, task, mailbox, email="kim@example.net", needs="A quiet seat near the door"):
+    ask(session, task, email=email, accessibility_needs=needs)
+    deliver(session)
+    signup_id, code = code_sent(lambda: [m for m in mailbox() if m["To"] == email])
+    return guests.confirm(session, signup_id=signup_id, code=code)
+
+
+def test_coordinators_see_guests_on_the_roster_marked_with_their_needs_and_nobody_else_can(
+        session, people, public_task, mailbox):
+    from campaigns.services import attendance, guest_admin
+    from campaigns.services.errors import Forbidden
+
+    task = public_task()
+    signups.sign_up(session, task_id=task.id, user=people.client)
+    confirmed_guest(session, task, mailbox)
+    rows = attendance.roster(session, viewer=people.coordinator, task_id=task.id)
+    marked = {r.user.display_name: r.guest for r in rows}
+    assert marked[people.client.display_name] is None
+    assert marked["Sam"].accessibility_needs == "A quiet seat near the door"
+    with pytest.raises(Forbidden):
+        guest_admin.guests_of(session, viewer=people.client, org=people.org)
+    with pytest.raises(NotFound):
+        guest_admin.guests_of(session, viewer=people.outsider, org=people.org)
+
+
+def test_erasing_a_guest_gives_their_place_to_the_next_person_and_leaves_no_trace(
+        session, people, public_task, mailbox):
+    from campaigns.services import guest_admin
+
+    task = public_task(capacity=1)
+    signup = confirmed_guest(session, task, mailbox)
+    waiting = signups.sign_up(session, task_id=task.id, user=people.client)
+    user_id = signup.user_id
+    guest = session.exec(select(Guest).where(Guest.user_id == user_id)).one()
+    guest_admin.erase(session, viewer=people.coordinator, org=people.org, guest_id=guest.id)
+    session.expire_all()
+    assert session.get(Signup, waiting.id).status == "confirmed"
+    user = session.get(User, user_id)
+    assert user.erased_at is not None and "kim" not in user.email and user.display_name != "Sam"
+    assert session.exec(select(Guest).where(Guest.user_id == user.id)).all() == []
+
+
+def test_a_guest_can_be_invited_to_join_by_email(session, people, public_task, mailbox):
+    from campaigns.services import guest_admin
+
+    signup = confirmed_guest(session, public_task(), mailbox)
+    guest = session.exec(select(Guest).where(Guest.user_id == signup.user_id)).one()
+    with pytest.raises(Invalid):
+        guest_admin.invite(session, viewer=people.coordinator, org=people.org, guest_id=guest.id, role="coordinator")
+    guest_admin.invite(session, viewer=people.coordinator, org=people.org, guest_id=guest.id, role="client")
+    assert any(m["To"] == "kim@example.net" and "/join/invitation/" in m.get_body(("plain",)).get_content()
+               for m in mailbox())
