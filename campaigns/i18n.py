@@ -81,7 +81,7 @@ def _shown(value):
 
 #: how a moment reads, as Babel skeletons (each locale orders and spells them its own way) and whether the time follows
 MOMENT_STYLES = {"datetime": ("yMMMEd", True), "date": ("yMMMd", False), "time": (None, True),
-                 "day": ("full", True), "weekday": ("full", False), "short": ("MMMEd", True)}
+                 "day": ("full", True), "weekday": ("full", False), "short": ("MMMEd", True), "text": ("text", False)}
 
 
 #: English dates read the British way ("Wednesday 11 March"), like the groups' default zone, Europe/London
@@ -93,6 +93,8 @@ def local_moment(moment: datetime, zone: str, style: str = "datetime") -> str:
     skeleton, with_time = MOMENT_STYLES[style]
     tz, locale = ZoneInfo(zone), get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     locale = DATES_AS.get(str(locale), locale)
+    if skeleton == "text":  # a text message: few characters, in the reader's words ("Tue 03 Mar 12:00")
+        return dates.format_datetime(moment, "EEE dd MMM HH:mm", tzinfo=tz, locale=locale)
     if skeleton == "full":  # the weekday and month in full: Babel's skeletons abbreviate a weekday beside them
         day = dates.format_date(moment.astimezone(tz).date(), "full", locale=locale)
     else:

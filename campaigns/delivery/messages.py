@@ -215,7 +215,7 @@ def short_when(payload: dict, person: Person, key: str = "at") -> str:
     raw = payload.get(key)
     if not raw:
         return ""
-    return local_moment(datetime.fromisoformat(raw), person.timezone, "short")
+    return local_moment(datetime.fromisoformat(raw), person.timezone, "text")
 
 
 def text_words(nudge, person: Person, group: str | None, _=gettext) -> str:
