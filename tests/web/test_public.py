@@ -1,0 +1,59 @@
+"""Public action pages without a login: what they show (no names, no counts below k), share tags, and the guest
+form's answers to bad input (a message beside the field, never a 500)."""
+
+from sqlmodel import select
+
+from campaigns.domain.model import Signup
+from tests.factories import csrf_token
+
+
+def _page(client, action_id):
+    return client.get(f"/p/actions/{action_id}").get_data(as_text=True)
+
+
+def test_seats_left_show_only_once_k_people_have_a_place(client, session, people, make_action, make_task):
+    action = make_action(public=True)
+    task = make_task(action_id=action.id, capacity=10, taken=2)  # k is 3: two people must not be countable
+    page = _page(client, action.id)
+    assert "places available" in page and "8 places left" not in page
+    task.taken = 3
+    session.add(task)
+    session.commit()
+    assert "7 places left" in _page(client, action.id)
+
+
+def test_the_page_names_nobody_and_carries_share_tags(client, session, people, make_action, make_task):
+    action = make_action(public=True, title="Letters evening")
+    task = make_task(action_id=action.id, capacity=5, taken=1)
+    session.add(Signup(task_id=task.id, user_id=people.client.id, status="confirmed"))
+    session.commit()
+    page = _page(client, action.id)
+    assert people.client.display_name not in page and people.coordinator.display_name not in page
+    for tag in ('rel="canonical"', 'property="og:title" content="Letters evening"', 'name="twitter:card"'):
+        assert tag in page
+    assert 'name="website"' in page  # the honeypot
+
+
+def test_a_private_action_has_no_public_page(client, people, make_action):
+    assert client.get(f"/p/actions/{make_action().id}").status_code == 404
+
+
+def test_a_bad_mobile_is_answered_beside_the_field_and_nothing_is_written(client, session, people, make_action,
+                                                                         make_task):
+    action = make_action(public=True)
+    task = make_task(action_id=action.id, capacity=5)
+    path = f"/p/actions/{action.id}"
+    response = client.post(path, data={"csrf_token": csrf_token(client, path), "task_id": task.id,
+                                       "display_name": "Sam", "mobile": "020 7946 0000"})
+    assert response.status_code == 422
+    assert 'id="mobile-error"' in response.get_data(as_text=True)
+    assert session.exec(select(Signup)).all() == []
+
+
+def test_a_public_campaign_lists_its_upcoming_public_actions(client, session, people, campaign, make_action):
+    campaign.visibility = "public"
+    session.add(campaign)
+    session.commit()
+    shown, hidden = make_action(public=True, title="Open day"), make_action(title="Private meeting")
+    page = client.get(f"/p/{campaign.id}").get_data(as_text=True)
+    assert f"/p/actions/{shown.id}" in page and "Private meeting" not in page and hidden.title not in page
