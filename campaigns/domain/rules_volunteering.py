@@ -95,6 +95,16 @@ def signup_closed_reason(*, action_status: str | None, ends_at: datetime | None,
     return None
 
 
+def has_ended(ends_at: datetime | None, now: datetime) -> bool:
+    """Whether an action (or a task, by its end or deadline) is over: it then reads as ended, with no step-back."""
+    return ends_at is not None and ends_at <= now
+
+
+def checkin_form_shown(starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
+    """The check-in form is offered on the day only: from shortly before the start until the end."""
+    return starts_at - CHECKIN_OPENS <= now < ends_at
+
+
 def checkin_open(starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
     return starts_at - CHECKIN_OPENS <= now <= ends_at + CHECKIN_CLOSES
 

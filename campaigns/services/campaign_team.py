@@ -28,10 +28,6 @@ def team_query(campaign_id: int):
             .order_by(_ROLE_ORDER, User.display_name, CampaignMember.id))
 
 
-#: the campaign page shows this many of the team (leads first); the team page lists everyone, page by page
-TEAM_PREVIEW = 12
-
-
 def team(session: Session, campaign_id: int, *, limit: int | None = None) -> list[tuple[CampaignMember, str]]:
     return [(row[0], row[1]) for row in session.exec(team_query(campaign_id).limit(limit))]
 

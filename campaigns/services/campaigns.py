@@ -66,6 +66,20 @@ def shared_concerns(session: Session, org_id: int) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in session.exec(query)]
 
 
+def already_in_campaigns(session: Session, org_id: int) -> int:
+    """How many of the organisation's concerns are already worked on by a campaign (so not offered for a launch)."""
+    return session.exec(select(func.count()).select_from(Concern).where(
+        Concern.org_id == org_id, Concern.status == "in_campaign")).one()
+
+
+def campaigns_of_concern(session: Session, concern_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, stage) of the campaigns working on a concern, newest first: a concern's page links to them."""
+    query = (select(Campaign.id, Campaign.name, Campaign.stage)
+             .join(CampaignConcern, CampaignConcern.campaign_id == Campaign.id)
+             .where(CampaignConcern.concern_id == concern_id).order_by(col(Campaign.id).desc()))
+    return [(row[0], row[1], row[2]) for row in session.exec(query)]
+
+
 def concerns_of(session: Session, campaign_id: int) -> list[tuple[int, str]]:
     """(id, title) of the concerns a campaign works on."""
     query = (select(Concern.id, Concern.title).join(CampaignConcern, CampaignConcern.concern_id == Concern.id)

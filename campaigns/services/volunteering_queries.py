@@ -62,6 +62,28 @@ def timeline(session: Session, campaign: Campaign) -> list[tuple[Action, list[Ta
     return [(action, by_action.get(action.id, [])) for action in actions]  # type: ignore[arg-type]
 
 
+@dataclass
+class Schedule:
+    """A campaign's actions (each with its tasks) and standalone tasks, the coming ones apart from the ended."""
+
+    upcoming: list[tuple[Action, list[Task]]] = field(default_factory=list)
+    past: list[tuple[Action, list[Task]]] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    past_tasks: list[Task] = field(default_factory=list)
+
+
+def campaign_schedule(session: Session, campaign: Campaign) -> Schedule:
+    """What the campaign's actions-and-tasks section lists: coming up (soonest first), and ended (latest first)."""
+    now, schedule = clock.now(), Schedule()
+    for action, tasks in timeline(session, campaign):
+        (schedule.past if rules.has_ended(action.ends_at, now) else schedule.upcoming).append((action, tasks))
+    schedule.past.reverse()
+    for task in session.exec(standalone_tasks(campaign.id)):  # type: ignore[call-overload]
+        (schedule.past_tasks if rules.has_ended(task.deadline, now) else schedule.tasks).append(task)
+    schedule.past_tasks.reverse()
+    return schedule
+
+
 def standalone_tasks(campaign_id: int):
     """A campaign's tasks outside any action, by deadline (a query, for paging)."""
     query = select(Task).where(Task.campaign_id == campaign_id, col(Task.action_id).is_(None))

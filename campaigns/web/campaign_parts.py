@@ -27,6 +27,8 @@ def _back(campaign_id: int, anchor: str):
     number = request.form.get("back_to_page", type=int)
     if number:  # a press on the whole-team page returns to that page of it
         return redirect(url_for("campaigns.team_page", campaign_id=campaign_id, page=number))
+    if anchor == "team" and request.endpoint not in ("campaigns.join", "campaigns.leave"):
+        return redirect(url_for("campaigns.team_page", campaign_id=campaign_id))  # the team is a section of its own
     return redirect(url_for("campaigns.show", campaign_id=campaign_id, _anchor=anchor))
 
 

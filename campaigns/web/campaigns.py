@@ -14,7 +14,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
-from campaigns.services import campaign_team, goals, personal_goals, policy
+from campaigns.services import campaign_team, campaign_workspace, goals, personal_goals, policy
 from campaigns.services import campaigns as service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
@@ -39,6 +39,25 @@ def stage_label(stage: str) -> str:
     return _(stages.LABELS.get(stage, stage))
 
 
+@bp.app_context_processor
+def _workspace_helpers() -> dict:
+    """`workspace(campaign)`: the header of every campaign section (templates/campaigns/_workspace.html);
+    `next_step_for(campaign)`: the viewer's next step, on the overview (templates/campaigns/_next_step.html)."""
+    return {"workspace": workspace, "next_step_for": lambda campaign: campaign_workspace.next_step(
+        get_session(), user=current_user(), campaign=campaign)}
+
+
+def workspace(campaign: Campaign) -> dict:
+    """The campaign's organisation (already loaded with the viewer's standing) and its sections (endpoint, label)."""
+    return {"org": get_session().get(Organisation, campaign.org_id),
+            "sections": [(SECTION_ENDPOINTS[key], label) for key, label in campaign_workspace.SECTIONS]}
+
+
+#: where each workspace section lives
+SECTION_ENDPOINTS = {"overview": "campaigns.show", "actions": "volunteering.actions_section",
+                     "progress": "progress.campaign", "team": "campaigns.team_page", "outcomes": "outcomes.index"}
+
+
 def campaign_for(campaign_id: int, permission: str = "campaign.view") -> Campaign:
     return service.get(get_session(), user=current_user(), campaign_id=campaign_id, permission=permission)
 
@@ -60,7 +79,8 @@ def _launch_page(org: Organisation, form: forms.Form, status: int = 200):
 
     chosen = request.form.getlist("concern_ids") if request.method == "POST" else request.args.getlist("concern")
     return render_template("campaigns/launch.html", org=org, form=form, timezones=timezones(),
-                           concerns=service.shared_concerns(get_session(), org.id), chosen=set(chosen)), status
+                           concerns=service.shared_concerns(get_session(), org.id), chosen=set(chosen),
+                           in_campaigns=service.already_in_campaigns(get_session(), org.id)), status
 
 
 @bp.route("/o/<slug>/campaigns/new", methods=["GET", "POST"])
@@ -99,7 +119,6 @@ def page_context(campaign: Campaign, **form_overrides) -> dict:
         "history": service.stage_history(session, campaign.id),
         "goals": goals.visible(session, viewer=me, campaign=campaign),
         "units": goals.UNITS, "active": campaign.stage in stages.ACTIVE,
-        "team": campaign_team.team(session, campaign.id, limit=campaign_team.TEAM_PREVIEW),
         "team_size": campaign_team.team_size(session, campaign.id), "my_place": mine, "roles": campaign_team.ROLES,
         "can_join": mine is None and campaign.stage in stages.ACTIVE and policy.has_role(member, "campaign.join"),
         "can_propose": not can_manage and campaign.stage == "collaboration",

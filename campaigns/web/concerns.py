@@ -15,6 +15,7 @@ from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Concern, Organisation
 from campaigns.limits import text_problem
 from campaigns.services import assessments, concern_board, concerns, consent_overview, policy
+from campaigns.services import campaigns as campaign_service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.orgs import org_for
@@ -114,6 +115,7 @@ def _concern_page(org: Organisation, concern: Concern, *, error: str | None = No
         "concerns/concern.html", concern=concern_board.present(session, concern, user), error=error, can=can,
         similar=concern_board.present_many(session, [c for c, _s in similar], user, org),
         assessments=assessments.for_concern(session, concern.id),
+        campaigns=campaign_service.campaigns_of_concern(session, concern.id),
         merge_into=concern_board.merge_candidates(session, concern) if can["merge"] else [],
         clients=_on_behalf_choices(org, "support_concerns"), **_common(org)), status
 

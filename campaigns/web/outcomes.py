@@ -12,7 +12,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import Campaign, Organisation
-from campaigns.services import outcomes, policy
+from campaigns.services import outcomes, policy, reflections
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.progress import campaign_for
@@ -23,11 +23,14 @@ bp = Blueprint("outcomes", __name__)
 def _page(campaign: Campaign, form: forms.Form | None = None, status: int = 200):
     session, user = get_session(), current_user()
     today = clock.now().date()
+    summary = reflections.summary(session, campaign=campaign, user=user) \
+        if policy.allowed(session, user, "reports.view", campaign.org_id) else None
     return render_template(
         "progress/outcomes.html", campaign=campaign, org=session.get(Organisation, campaign.org_id),
         items=list(session.exec(outcomes.of_campaign(campaign.id))), results=rules.OUTCOME_RESULTS,
         form=form or forms.Form(values={"occurred_on": today.isoformat(), "result": "achieved"}), today=today,
         can_manage=policy.allowed(session, user, "campaign.manage", campaign.org_id, campaign_id=campaign.id),
+        summary=summary,
     ), status
 
 

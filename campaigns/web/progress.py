@@ -10,7 +10,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
-from campaigns.services import activity, dashboards, outcomes, policy, progress, reflections
+from campaigns.services import activity, dashboards, policy, progress, reflections
 from campaigns.web import charts
 from campaigns.web.orgs import org_for
 from campaigns.web.pagination import page_of
@@ -63,35 +63,27 @@ def campaign_activity(campaign_id: int):
 @login_required
 def campaign(campaign_id: int):
     found = campaign_for(campaign_id)
-    session, user = get_session(), current_user()
-    summary = reflections.summary(session, campaign=found, user=user) \
-        if policy.allowed(session, user, "reports.view", found.org_id) else None
+    session = get_session()
     return render_template("progress/campaign.html", campaign=found, state=progress.campaign_progress(session, found),
-                           org=session.get(Organisation, found.org_id), summary=summary,
-                           outcomes=list(session.exec(outcomes.of_campaign(found.id))),
-                           feed=activity.recent(session, found, limit=10))
+                           org=session.get(Organisation, found.org_id),
+                           feed=activity.recent(session, found, limit=FEED_SHOWN), may_reflect=_may_reflect(found))
+
+
+#: the progress section shows the latest activity; "All activity" has the rest (outcomes have a section of their own)
+FEED_SHOWN = 6
+
+
+def _may_reflect(campaign: Campaign) -> dict[str, bool]:
+    """Which private reflections (before, after) the viewer may give now."""
+    session, user = get_session(), current_user()
+    return {phase: reflections.may_answer(session, campaign=campaign, user=user, phase=phase)
+            for phase in ("before", "after")}
 
 
 @bp.get("/p/<int:campaign_id>")
 def public(campaign_id: int):
     """A public campaign: no login, no people. Members-only campaigns answer 404."""
     return render_template("progress/public.html", page=dashboards.public_campaign(get_session(), campaign_id))
-
-
-def panel(campaign: Campaign) -> dict:
-    """What the campaign page's progress panel shows: chart data, outcomes, recent activity, reflection links."""
-    session, user = get_session(), current_user()
-    may = {phase: reflections.may_answer(session, campaign=campaign, user=user, phase=phase)
-           for phase in ("before", "after")} if user else {}
-    return {"state": progress.campaign_progress(session, campaign),
-            "outcomes": list(session.exec(outcomes.of_campaign(campaign.id).limit(3))),  # type: ignore[arg-type]
-            "feed": activity.recent(session, campaign, limit=5), "may_reflect": may,
-            "can_manage": policy.allowed(session, user, "campaign.manage", campaign.org_id, campaign_id=campaign.id)}
-
-
-@bp.app_context_processor
-def _panel():
-    return {"progress_panel": panel}
 
 
 @bp.record_once

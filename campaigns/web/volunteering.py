@@ -28,19 +28,19 @@ FORM_TIME = "%Y-%m-%dT%H:%M"
 
 
 @bp.app_context_processor
-def _panel_helpers() -> dict:
-    """Template globals for the campaign page's volunteering panel (templates/volunteering/_campaign_panel.html)."""
-    return {"campaign_actions": campaign_actions, "campaign_tasks": campaign_tasks,
-            "action_kinds": rules.ACTION_KINDS}
+def _kinds() -> dict:
+    return {"action_kinds": rules.ACTION_KINDS}
 
 
-def campaign_actions(campaign: Campaign) -> list[tuple[Action, list[Task]]]:
-    """A campaign's actions with their tasks, for the timeline with seats filled."""
-    return queries.timeline(get_session(), campaign)
-
-
-def campaign_tasks(campaign: Campaign) -> list[Task]:
-    return list(get_session().exec(queries.standalone_tasks(campaign.id)))  # type: ignore[arg-type]
+@bp.get("/campaigns/<int:campaign_id>/actions")
+@login_required
+def actions_section(campaign_id: int):
+    """The campaign's actions and tasks: what is coming up (seats filled), and apart from it what has ended."""
+    session, me = get_session(), current_user()
+    campaign = policy.campaign_for(session, me, campaign_id)
+    split = queries.campaign_schedule(session, campaign)
+    return render_template("volunteering/campaign_actions.html", campaign=campaign, schedule=split,
+                           can_manage=queries.is_coordinator(session, me, campaign.id, campaign.org_id))
 
 
 def wall_clock(moment, zone: str) -> str:
@@ -63,8 +63,9 @@ def _tasks_context(tasks: list[Task], *, action: Action | None, zone: str) -> di
         action_status=action.status if action else None, deadline=t.deadline, now=now,
         ends_at=t.ends_at or (action.ends_at if action else None)) for t in tasks}
     org_id = tasks[0].org_id if tasks else None
+    ended = {t.id: rules.has_ended(t.ends_at or (action.ends_at if action else t.deadline), now) for t in tasks}
     return {
-        "tasks": tasks, "mine": mine, "zone": zone, "closed": closed,
+        "tasks": tasks, "mine": mine, "zone": zone, "closed": closed, "ended": ended,
         "positions": {tid: queries.waitlist_position(session, s) for tid, s in mine.items()},
         "waiting": {t.id: queries.waitlist_length(session, t.id) for t in tasks},  # type: ignore[arg-type]
         "can_act_for": org_id is not None and policy.allowed(session, me, "act_for_client", org_id),
@@ -77,9 +78,11 @@ def action_page(action_id: int):
     session, me = get_session(), current_user()
     action = volunteering.action_for(session, me, action_id)
     tasks = list(session.exec(queries.tasks_of_action(action.id)))  # type: ignore[arg-type]
+    now = clock.now()
     return render_template(
         "volunteering/action.html", action=action, campaign=session.get(Campaign, action.campaign_id),
-        show_place=queries.may_see_place(session, me, action),
+        show_place=queries.may_see_place(session, me, action), action_ended=rules.has_ended(action.ends_at, now),
+        checkin_shown=rules.checkin_form_shown(action.starts_at, action.ends_at, now),
         can_manage=queries.is_coordinator(session, me, action.campaign_id, action.org_id),
         confirmed=queries.is_confirmed_for(session, me, action), checkin_form=forms.Form(),
         **_tasks_context(tasks, action=action, zone=action.timezone))

@@ -91,9 +91,14 @@ def _launch_campaign(journey, sam, org):
     journey.seen(sam, "campaign-launched")
     expect(sam.get_by_role("heading", level=1)).to_have_text("Interpreters at every appointment")
 
+    # the next step says what the campaign needs first; the form opens for the first goal, then folds away
+    expect(sam.get_by_role("region", name="Your next step")).to_contain_text("Add the first goal")
     for name, unit, target in (("Letters to the health board", "letters", "50"),
                                ("Signatures on the petition", "signatures", "300")):
-        sam.get_by_role("textbox", name="Goal", exact=True).fill(name)
+        goal_box = sam.get_by_role("textbox", name="Goal", exact=True)
+        if not goal_box.is_visible():
+            sam.get_by_text("Add a goal", exact=True).click()
+        goal_box.fill(name)
         sam.get_by_role("combobox", name="Unit").fill(unit)
         sam.get_by_role("spinbutton", name="Target", exact=True).fill(target)
         sam.get_by_role("button", name="Add the goal").click()
@@ -103,8 +108,8 @@ def _launch_campaign(journey, sam, org):
     expect(goals.get_by_role("progressbar", name="Letters to the health board")).to_be_visible()
     expect(goals.get_by_role("progressbar", name="Signatures on the petition")).to_be_visible()
     journey.fits(sam, "campaign-with-goals")
-    # the whole team, page by page (the campaign page shows the first dozen)
-    sam.goto(sam.url.split("#")[0].rstrip("/") + "/team")
+    # the whole team, page by page, in a section of its own
+    sam.get_by_role("navigation", name="Campaign sections").get_by_role("link", name="Team").click()
     journey.seen(sam, "team-page")
     journey.fits(sam, "team-page")
     expect(sam.get_by_role("combobox", name=re.compile("Campaign role for"))).to_have_count(1)  # the lead
@@ -114,7 +119,7 @@ def _plan_action_with_task(journey, sam, campaign, *, seats: int, starts) -> str
     """The coordinator plans an action and adds a task to it; returns the action page's URL."""
     sam.goto(f"/campaigns/{campaign.id}")
     journey.seen(sam, "campaign")
-    sam.get_by_role("link", name="Plan an action").click()
+    sam.get_by_role("region", name="Your next step").get_by_role("link", name="Plan an action").click()
     journey.seen(sam, "plan-action-form")
     journey.fits(sam, "plan-action-form")
     sam.get_by_role("textbox", name="Title", exact=True).fill("Meeting with the health board")
@@ -156,6 +161,8 @@ def test_a_waitlisted_volunteer_gets_the_seat_someone_gives_up_from_their_remind
         page = pages[name] = journey.page_for(person)
         page.goto(f"/campaigns/{campaign.id}")
         journey.seen(page, f"campaign-{name}")
+        page.get_by_role("navigation", name="Campaign sections").get_by_role("link", name="Actions and tasks").click()
+        journey.seen(page, f"actions-{name}")
         page.get_by_role("link", name="Meeting with the health board").click()
         journey.seen(page, f"action-{name}")
         if name == "alex":
@@ -219,15 +226,15 @@ def test_a_verified_contribution_moves_the_progress_bar_and_the_burn_up_chart(jo
     live.run_job("goal_snapshots", at=datetime.now(UTC) - timedelta(days=1))  # last night's snapshot
 
     sam = journey.page_for(people.coordinator)
-    sam.goto(f"/campaigns/{campaign.id}")
-    journey.seen(sam, "campaign-before")
+    sam.goto(f"/campaigns/{campaign.id}/progress")
+    journey.seen(sam, "progress-before")
     before = _goal_state(sam, "Letters to the health board")
     assert before[0] == "0"
 
     # a volunteer logs 12 letters
     alex = journey.page_for(people.client)
-    alex.goto(f"/campaigns/{campaign.id}")
-    journey.seen(alex, "campaign-volunteer")
+    alex.goto(f"/campaigns/{campaign.id}/actions")
+    journey.seen(alex, "campaign-actions-volunteer")
     alex.get_by_role("link", name="Log what you did toward a goal").click()
     journey.seen(alex, "contribution-form")
     journey.fits(alex, "contribution-form")
@@ -240,11 +247,13 @@ def test_a_verified_contribution_moves_the_progress_bar_and_the_burn_up_chart(jo
 
     # pending contributions do not count yet
     sam.reload()
-    journey.seen(sam, "campaign-pending")
+    journey.seen(sam, "progress-pending")
     assert _goal_state(sam, "Letters to the health board") == before
 
-    # the coordinator verifies it
-    sam.get_by_role("link", name="Contributions to check").click()
+    # the coordinator verifies it: the campaign's overview says it is the next step
+    sam.get_by_role("navigation", name="Campaign sections").get_by_role("link", name="Overview").click()
+    journey.seen(sam, "campaign-pending")
+    sam.get_by_role("region", name="Your next step").get_by_role("link", name="Check 1 contribution").click()
     journey.seen(sam, "contributions-to-check")
     journey.fits(sam, "contributions-to-check")
     row = sam.get_by_role("row", name=re.compile("Letters to the health board"))
@@ -261,13 +270,14 @@ def test_a_verified_contribution_moves_the_progress_bar_and_the_burn_up_chart(jo
     sam.goto(f"/campaigns/{campaign.id}")
     journey.seen(sam, "campaign-after")
     journey.fits(sam, "campaign-after")
+    expect(sam.locator("#goals").get_by_role("progressbar", name="Letters to the health board")).to_have_attribute(
+        "aria-valuenow", "24")
+    sam.get_by_role("navigation", name="Campaign sections").get_by_role("link", name="Progress").click()
+    journey.seen(sam, "progress-page")
+    journey.fits(sam, "progress-page")
     value, points = _goal_state(sam, "Letters to the health board")
     assert value == "24", f"12 of 50 letters should read 24 %, not {value}"
     assert points != before[1], "the burn-up line did not move"
-    sam.get_by_role("link", name="All progress").click()
-    journey.seen(sam, "progress-page")
-    journey.fits(sam, "progress-page")
-    assert _goal_state(sam, "Letters to the health board")[0] == "24"
 
 
 def test_a_worker_signs_a_client_up_only_with_their_consent(journey, live):

@@ -172,6 +172,7 @@ WEB: dict = {
     "POST rosters.message_task": "302 404 404 403 403 403 403 422",
     "GET rosters.task_roster": COORDINATORS,
     "GET static": EVERYONE,
+    "GET volunteering.actions_section": MEMBERS,
     "GET volunteering.action_page": MEMBERS,
     "GET volunteering.add_standalone_task": COORDINATORS,
     "POST volunteering.add_standalone_task": "302 404 404 403 403 403 403 422",

@@ -259,15 +259,16 @@ def test_a_coordinator_adds_and_re_roles_team_members(client, people, login, lau
     assert post(client, f"{page}/team", {"user_id": str(people.worker.id), "role": "organiser"}, page).status_code \
         == 302
     member = session.exec(select(CampaignMember).where(CampaignMember.user_id == people.worker.id)).one()
-    assert post(client, f"{page}/team/{member.id}/role", {"role": "member"}, page).status_code == 302
-    shown = text(client.get(page))
+    changed = post(client, f"{page}/team/{member.id}/role", {"role": "member"}, page)
+    assert changed.status_code == 302 and changed.headers["Location"].endswith(f"{page}/team")
+    shown = text(client.get(f"{page}/team"))
     assert "Worker Robin" in shown and people.worker.email not in shown
     refused = post(client, f"{page}/team", {"user_id": str(people.outsider.id), "role": "member"}, page)
     assert refused.status_code == 422 and 'id="user_id-error"' in refused.get_data(as_text=True)
 
 
-def test_a_large_team_shows_a_preview_and_pages_through_the_rest(client, people, login, launch, session,
-                                                                  make_user):
+def test_a_large_team_is_counted_on_the_overview_and_paged_in_its_section(client, people, login, launch, session,
+                                                                          make_user):
     campaign = launch()
     for i in range(60):
         volunteer = make_user(org=people.org, display_name=f"Volunteer {i:02d}")
@@ -276,8 +277,8 @@ def test_a_large_team_shows_a_preview_and_pages_through_the_rest(client, people,
     login(people.coordinator)
     page = f"/campaigns/{campaign.id}"
     shown = text(client.get(page))
-    assert shown.count('name="role"') <= 12 + 1  # the preview's role pickers (+ the add form's)
-    assert "See the whole team (61 people)" in shown  # 60 volunteers and the lead
+    assert 'name="role"' not in shown  # no team table on the overview: the team has a section of its own
+    assert "61 people" in shown and f'href="{page}/team"' in shown  # 60 volunteers and the lead
     first, second = text(client.get(f"{page}/team")), text(client.get(f"{page}/team?page=2"))
     assert "61 people are on the team." in first and "Page 1 of 2" in first
     assert "Volunteer 00" in first and "Volunteer 59" in second and "Volunteer 59" not in first

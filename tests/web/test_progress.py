@@ -157,10 +157,13 @@ def test_the_org_home_links_the_new_sections_by_role(client, login, people):
     assert ">Overview<" in html and ">Dashboard<" not in html and ">Webhooks<" not in html
 
 
-def test_the_campaign_page_includes_the_progress_panel(client, login, people, busy):
+def test_progress_and_outcomes_are_sections_of_the_campaign_of_their_own(client, login, people, busy):
     login(people.client)
-    html = page(client, f"/campaigns/{busy.id}")
-    assert "progress-panel" in html and "Councillors met us" in html and "<svg" in html
+    overview = page(client, f"/campaigns/{busy.id}")
+    assert "<svg" not in overview and f'href="/campaigns/{busy.id}/progress"' in overview
+    assert f'href="/campaigns/{busy.id}/outcomes"' in overview
+    assert "<svg" in page(client, f"/campaigns/{busy.id}/progress")
+    assert "Councillors met us" in page(client, f"/campaigns/{busy.id}/outcomes")
 
 
 def test_recording_an_outcome_keeps_what_was_typed_when_refused(client, login, session, people, campaign):
@@ -204,7 +207,7 @@ def test_a_reflection_is_saved_privately(client, login, session, people, make_us
     assert session.exec(select(Reflection)).one().connected == 4
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
     login(people.coordinator)
-    html = page(client, f"/campaigns/{campaign.id}/progress")
+    html = page(client, f"/campaigns/{campaign.id}/outcomes")  # how people feel sits beside what changed
     assert "Not enough answers to show" in html and "landlord" not in html
 
 

@@ -118,11 +118,11 @@ def test_a_coordinator_plans_an_action_then_adds_a_task(client, login, people, c
     assert "Clipboard" in page and "Polish, Somali" in page and "smiling" in page
 
 
-def test_the_campaign_page_shows_the_timeline_with_seats_filled(client, login, session, people, campaign, action,
-                                                                task):
+def test_the_campaign_actions_section_shows_the_timeline_with_seats_filled(client, login, session, people, campaign,
+                                                                          action, task):
     signups.sign_up(session, task_id=task.id, user=people.client)
     login(people.client)
-    page = text(client.get(f"/campaigns/{campaign.id}"))
+    page = text(client.get(f"/campaigns/{campaign.id}/actions"))
     assert "Town hall on rents" in page and "1 / 1 seats (100%)" in page
 
 
