@@ -13,7 +13,7 @@ from flask import Flask
 #: feature modules, each exposing `blp`
 BLUEPRINTS = (
     "accounts", "orgs", "concerns", "assessments", "consents", "campaigns", "volunteering", "contributions", "nudges",
-    "progress", "outcomes", "reflections", "webhooks", "reports", "privacy", "homes",
+    "progress", "outcomes", "reflections", "webhooks", "reports", "privacy", "homes", "campaign_workspace",
     "public",
     "sms", "content_translations", "guests",
 )

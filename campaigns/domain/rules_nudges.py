@@ -47,6 +47,9 @@ SMS_KINDS: dict[str, str] = {
 }
 #: kinds that go as a text when the person chose the kind named here
 SMS_KIND_OF = {"signup_promoted": "signup_confirmed", "action_cancelled": "action_moved"}
+#: the switchable kinds that only people who run campaigns receive (their settings page alone lists them)
+COORDINATOR_KINDS = frozenset({"outcome_review", "capacity_alert", "goal_milestone", "campaign_stalled",
+                               "coordinator_digest", "sms_budget"})
 
 ANCHORS = ("action_start", "action_end", "task_deadline", "campaign_deadline", "goal_due", "signup", "event")
 AUDIENCES = ("confirmed", "waitlisted", "members_without_signup", "coordinators", "consenting_workers")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.domain.model import AuditLog, ReadAccess
+from campaigns.domain.model import AuditLog, Membership, ReadAccess, User
+from campaigns.services import policy
 
 logger = logging.getLogger("campaigns.security")
 
@@ -70,3 +74,80 @@ def prune(session: Session, *, retention_days: int) -> int:
     for table, column in ((AuditLog, AuditLog.at), (ReadAccess, ReadAccess.at)):
         removed += session.exec(delete(table).where(column < cutoff)).rowcount  # type: ignore[arg-type]
     return removed
+
+
+# -- reading the security log ------------------------------------------------------------------------------------
+#: each recorded action in words (a code not listed reads as its words: "some_thing" -> "Some thing")
+ACTION_WORDS: dict[str, LazyString] = {
+    "login": _l("Logged in"), "login_failed": _l("A login was refused"), "logout": _l("Logged out"),
+    "password_changed": _l("Changed their password"), "password_reset": _l("Reset their password by email"),
+    "account_erased": _l("Erased their account"), "token_created": _l("Created an API token"),
+    "token_revoked": _l("Revoked an API token"), "calendar_feed_issued": _l("Made a calendar feed link"),
+    "calendar_feed_revoked": _l("Switched off a calendar feed link"), "consent_given": _l("Gave a consent"),
+    "consent_revoked": _l("Revoked a consent"), "invitation_created": _l("Invited someone"),
+    "invitation_used": _l("Joined by an invitation"), "join_code_changed": _l("Changed the join code"),
+    "joined_by_code": _l("Joined with the join code"), "member_removed": _l("Removed a member"),
+    "role_changed": _l("Changed a member's role"), "org_settings_changed": _l("Changed the group's settings"),
+    "nudge_retried": _l("Retried an undelivered message"), "stepped_back": _l("Stepped back for a while"),
+    "unsubscribed": _l("Unsubscribed from a kind of message"), "reminder_rule_added": _l("Added a reminder rule"),
+    "reminder_rule_changed": _l("Changed a reminder rule"), "reminder_rule_deleted": _l("Deleted a reminder rule"),
+    "webhook_created": _l("Added a webhook"), "webhook_changed": _l("Changed a webhook"),
+    "webhook_secret_rotated": _l("Made a new webhook secret"),
+    "webhook_switched_off": _l("A failing webhook was switched off"),
+}
+#: what a target names, by its kind ("token:12" -> "an API token"); people are named where the viewer may see them
+TARGET_WORDS: dict[str, LazyString] = {
+    "token": _l("an API token"), "consent": _l("a consent"), "invitation": _l("an invitation"),
+    "webhook": _l("a webhook"),
+    "rule": _l("a reminder rule"), "nudge": _l("a message"),
+}
+
+
+@dataclass
+class Entry:
+    """One security event as a person reads it: words, not codes; a name only where the viewer may see it."""
+
+    at: datetime
+    what: str | LazyString
+    who: str | None  #: a display name, or None: "the system" (no actor) or someone the viewer may not see
+    who_hidden: bool
+    about: str | LazyString
+    ip: str | None
+
+
+def readable(session: Session, entries: list[AuditLog], *, viewer: User) -> list[Entry]:
+    """Security events in words, naming people only where `viewer` may see them (policy.may_see_name)."""
+    user_ids = {e.actor_id for e in entries} | {_user_of(session, e.target) for e in entries}
+    user_ids.discard(None)
+    names = {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(user_ids)))} \
+        if user_ids else {}
+    visible = policy.visible_people(session, viewer, user_ids)  # type: ignore[arg-type]
+
+    def name(user_id: int | None) -> str | None:
+        return names.get(user_id) if user_id in visible else None
+
+    return [Entry(at=e.at, what=ACTION_WORDS.get(e.action) or e.action.replace("_", " ").capitalize(),
+                  who=name(e.actor_id), who_hidden=e.actor_id is not None and e.actor_id not in visible,
+                  about=_about(session, e.target, name), ip=e.ip) for e in entries]
+
+
+def _user_of(session: Session, target: str | None) -> int | None:
+    """The person a target names ("user:12", "membership:5"), if it names one."""
+    kind, _, raw = (target or "").partition(":")
+    if not raw.isdigit():
+        return None
+    if kind == "user":
+        return int(raw)
+    if kind == "membership":
+        member = session.get(Membership, int(raw))
+        return member.user_id if member else None
+    return None
+
+
+def _about(session: Session, target: str | None, name) -> str | LazyString:
+    kind, _, raw = (target or "").partition(":")
+    if kind in ("user", "membership"):
+        return name(_user_of(session, target)) or _l("a person")
+    if kind in TARGET_WORDS and raw.isdigit():
+        return TARGET_WORDS[kind]
+    return target or ""

@@ -47,6 +47,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "nudges.manage": COORDINATORS,
 }
 
+#: what a person's own account pages offer, by what they do in any of their groups (see `account_features`)
+ACCOUNT_FEATURES: dict[str, frozenset[Role]] = {
+    #: personal API tokens are for tools that help run or support campaigns
+    "api_tokens": STAFF,
+    #: nudges only coordinators get (outcome reviews, capacity alerts, the Monday summary)
+    "coordinator_nudges": COORDINATORS,
+    #: clients give consents; workers receive them
+    "consents_given": frozenset({Role.client}),
+    "consents_received": frozenset({Role.worker}),
+}
+
+
 #: campaign team roles that may manage their campaign as a coordinator would
 CAMPAIGN_MANAGERS = frozenset({"lead", "organiser"})
 #: permissions a campaign lead or organiser holds for their own campaign
@@ -100,6 +112,37 @@ def has_role_anywhere(session: Session, user: User | None, permission: str) -> b
     if user is None or user.id is None:
         return False
     return any(has_role(member, permission) for _, member in standing(session, user).values())
+
+
+def account_features(session: Session, user: User | None) -> frozenset[str]:
+    """The account features that are this person's: those any of their memberships grants, API tokens for site
+    admins too, and coordinators' nudges for a campaign's lead or organiser."""
+    if user is None or user.id is None:
+        return frozenset()
+    roles = {Role(member.role) for _, member in standing(session, user).values()}
+    found = {name for name, allowed in ACCOUNT_FEATURES.items() if roles & allowed}
+    if user.is_admin:
+        found.add("api_tokens")
+    if any(place.role in CAMPAIGN_MANAGERS for place in teams(session, user.id).values()):
+        found.add("coordinator_nudges")
+    return frozenset(found)
+
+
+def visible_people(session: Session, viewer: User | None, user_ids: set[int]) -> set[int]:
+    """Which of these people `viewer` may see named in a log: themself; members of a group whose member list the
+    viewer may see; for a site admin, admins and people in no group (never a group's members: one query)."""
+    if viewer is None or viewer.id is None or not user_ids:
+        return set()
+    groups = [org_id for org_id, (_org, member) in standing(session, viewer).items()
+              if has_role(member, "members.view")]
+    rows = session.exec(select(User.id, User.is_admin, Membership.org_id).outerjoin(
+        Membership, Membership.user_id == User.id).where(col(User.id).in_(user_ids))).all()
+    seen = {viewer.id} & user_ids
+    in_a_group = {uid for uid, _admin, org_id in rows if org_id is not None}
+    for uid, admin, org_id in rows:
+        if org_id in groups or (viewer.is_admin and (admin or uid not in in_a_group)):
+            seen.add(uid)
+    return seen
 
 
 def authorize(session: Session, user: User | None, permission: str, org_id: int,

@@ -15,8 +15,8 @@ from campaigns.api.common import StrictSchema, Text, Timezone
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
-from campaigns.services import accounts, mail, orgs, tokens
-from campaigns.services.errors import DomainError, Invalid
+from campaigns.services import accounts, mail, orgs, policy, tokens
+from campaigns.services.errors import DomainError, Forbidden, Invalid
 from campaigns.web import forms
 
 bp = Blueprint("accounts", __name__)
@@ -169,6 +169,7 @@ def _account_page(*, profile=None, password=None, token_form=None, new_token=Non
         token_form=token_form or forms.Form(),
         new_token=new_token,
         tokens=tokens.of_user(get_session(), user),
+        features=policy.account_features(get_session(), user),
         timezones=timezones(),
     )
     failed = any(f is not None and f.errors for f in (profile, password, token_form))
@@ -196,6 +197,8 @@ def change_password():
 @bp.post("/account/tokens")
 @login_required
 def create_token():
+    if "api_tokens" not in policy.account_features(get_session(), current_user()):
+        raise Forbidden("API tokens are for the people who coordinate or support campaigns.")
     form = forms.load(TokenIn())
     if form.ok:
         try:

@@ -14,6 +14,7 @@ from campaigns.services import audit, policy
 from campaigns.services import orgs as org_service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
+from campaigns.web.orgs import audit_entries
 from campaigns.web.pagination import page_of
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -47,4 +48,4 @@ def orgs():
 @bp.get("/audit")
 def audit_log():
     page = page_of(audit.org_events(get_session(), None))
-    return render_template("admin/audit.html", page=page)
+    return render_template("admin/audit.html", page=page, **audit_entries(page.items))

@@ -19,7 +19,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.extensions import csrf
-from campaigns.services import inbox, notification_settings, oneclick
+from campaigns.services import inbox, notification_settings, oneclick, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.pagination import page_of
@@ -63,9 +63,10 @@ def _settings_page(form=None, step_form=None, status=200):
     values = {**settings.model_dump(), "quiet_start": settings.quiet_start.strftime("%H:%M"),
               "quiet_end": settings.quiet_end.strftime("%H:%M")}
     upcoming = notification_settings.upcoming_signups(get_session(), user)
+    coordinating = "coordinator_nudges" in policy.account_features(get_session(), user)
+    kinds = {k: label for k, label in rn.MUTABLE_KINDS.items() if coordinating or k not in rn.COORDINATOR_KINDS}
     return render_template("nudges/settings.html", form=form or forms.Form(values=values), settings=settings,
-                           now_utc=clock.now(),
-                           step_form=step_form or forms.Form(), kinds=rn.MUTABLE_KINDS, upcoming=upcoming,
+                           now_utc=clock.now(), step_form=step_form or forms.Form(), kinds=kinds, upcoming=upcoming,
                            sms_kinds=rn.SMS_KINDS, mobile=user.mobile,
                            digests=[("immediate", _("At once")), ("daily", _("Once a day")),
                                     ("weekly", _("Once a week, on Monday"))]), status

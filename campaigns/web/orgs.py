@@ -158,4 +158,9 @@ def join_code(slug: str):
 def audit_log(slug: str):
     org = org_for(slug, "audit.view")
     page = page_of(audit.org_events(get_session(), org.id))
-    return render_template("orgs/audit.html", org=org, page=page)
+    return render_template("orgs/audit.html", org=org, page=page, **audit_entries(page.items))
+
+
+def audit_entries(items) -> dict:
+    """What the security log table shows of a page of events (templates/_audit_table.html)."""
+    return {"entries": audit.readable(get_session(), list(items), viewer=current_user())}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlmodel import col, select
 
@@ -12,7 +13,7 @@ from campaigns.api.nudges import RuleChangeIn, RuleIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
-from campaigns.domain.model import Action, Campaign, Task
+from campaigns.domain.model import Action, Campaign, Organisation, Task
 from campaigns.domain.text import N_
 from campaigns.limits import row_id
 from campaigns.services import nudges as nudge_rows
@@ -130,7 +131,16 @@ def deliveries(campaign_id: int):
 @login_required
 def dead_letters():
     policy.require_admin(current_user())
-    return render_template("nudges/dead.html", page=page_of(nudge_rows.dead_letters()))
+    page = page_of(nudge_rows.dead_letters())
+    ids = {n.org_id for n in page.items if n.org_id is not None}
+    groups = {o.id: o.name for o in get_session().exec(select(Organisation).where(col(Organisation.id).in_(ids)))}
+    return render_template("nudges/dead.html", page=page, kinds=rn.MUTABLE_KINDS, groups=groups,
+                           channels=CHANNEL_WORDS)
+
+
+#: how a nudge travels, in words
+CHANNEL_WORDS = {"inapp": _l("In the app"), "email": _l("Email"), "webhook": _l("Webhook"),
+                 "sms": _l("Text message")}
 
 
 @bp.post("/admin/nudges/<int:nudge_id>/retry")

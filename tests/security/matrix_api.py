@@ -45,6 +45,7 @@ API: dict = {
     "POST /api/v1/campaigns/{campaign_id}/goals": "401 404 404 409 409 409 409 422",
     "POST /api/v1/campaigns/{campaign_id}/join": "401 404 404 201 201 201 409 403",
     "POST /api/v1/campaigns/{campaign_id}/leave": "401 404 404 409 409 409 204 409",
+    "GET /api/v1/campaigns/{campaign_id}/next-step": MEMBERS,
     "GET /api/v1/campaigns/{campaign_id}/nudges": COORDINATORS,
     "GET /api/v1/campaigns/{campaign_id}/outcomes": MEMBERS,
     "POST /api/v1/campaigns/{campaign_id}/outcomes": "401 404 404 403 403 403 403 422",

@@ -24,7 +24,7 @@ WEB: dict = {
     "GET accounts.account": ANYONE_LOGGED_IN,
     "POST accounts.account": "302 302 302 302 302 302 302 302",
     "POST accounts.change_password": "302 422 422 422 422 422 422 422",
-    "POST accounts.create_token": "302 422 422 422 422 422 422 422",
+    "POST accounts.create_token": "302 422 422 403 422 422 403 422",  # API tokens are for staff and admins
     "GET accounts.forgot_password": EVERYONE,
     "POST accounts.forgot_password": "422 422 422 422 422 422 422 422",
     "GET accounts.invitation": "400 400 400 400 400 400 400 400",

@@ -142,3 +142,10 @@ def test_launching_says_why_nothing_is_offered_when_every_shared_concern_has_a_c
     page = text(client.get(f"/o/{people.org.slug}/campaigns/new"))
     assert "Every shared concern is already in a campaign (1 concern)" in page
     assert "None is shared yet" not in page
+
+
+def test_the_api_gives_the_same_next_step(api, people, make_campaign):
+    campaign = make_campaign(stage="collaboration")
+    assert api(people.coordinator).get(f"/api/v1/campaigns/{campaign.id}/next-step").get_json()["kind"] == "add_goal"
+    assert api(people.client).get(f"/api/v1/campaigns/{campaign.id}/next-step").get_json()["kind"] == "join"
+    assert api(people.outsider).get(f"/api/v1/campaigns/{campaign.id}/next-step").status_code == 404

@@ -1,0 +1,42 @@
+"""A campaign's next step for the caller: what the top of its overview page says to do."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from campaigns.api.common import BEARER, Blueprint, caller
+from campaigns.db import get_session
+from campaigns.services import campaign_workspace, policy
+
+blp = Blueprint("api_campaign_workspace", __name__, description="A campaign's next step for you.")
+
+
+class NextStepOut(ma.Schema):
+    kind = ma.fields.String(allow_none=True, metadata={
+        "description": "verify, review, add_goal, plan_action, move, blocked, your_shift, sign_up, join, "
+                       "propose_goal, personal_goal; null when nothing is asked of you"})
+    count = ma.fields.Integer(metadata={"description": "verify: contributions waiting; review: outcomes due"})
+    stage = ma.fields.String(allow_none=True, metadata={"description": "move, blocked: the stage ahead"})
+    reason = ma.fields.String(allow_none=True, metadata={"description": "blocked: what to do first"})
+    action_id = ma.fields.Integer(allow_none=True)
+    task_id = ma.fields.Integer(allow_none=True, metadata={"description": "your_shift"})
+    places = ma.fields.Integer(metadata={"description": "sign_up: places still free"})
+
+
+@blp.route("/campaigns/<int:campaign_id>/next-step")
+class NextStep(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, NextStepOut)
+    def get(self, campaign_id: int):
+        """Your next step in the campaign (the same one its overview page shows)."""
+        session, user = get_session(), caller()
+        campaign = policy.campaign_for(session, user, campaign_id)
+        step = campaign_workspace.next_step(session, user=user, campaign=campaign)
+        if step is None:
+            return {"kind": None, "count": 0, "places": 0}
+        shift = step.shift
+        action = step.action or (shift.action if shift else None)
+        return {"kind": step.kind, "count": step.count, "stage": step.stage, "reason": step.reason,
+                "action_id": action.id if action else None, "task_id": shift.task.id if shift else None,
+                "places": step.places}
