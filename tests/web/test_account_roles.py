@@ -34,7 +34,7 @@ def test_a_campaign_lead_gets_the_coordinators_nudges(session, people, campaign)
 def test_a_client_sees_no_api_token_form_and_cannot_post_one(client, people, login):
     login(people.client)
     page = text(client.get("/account"))
-    assert "API tokens" not in page and 'action="/account/tokens"' not in page
+    assert 'id="tokens-h"' not in page and 'action="/account/tokens"' not in page
     assert "Consents: what a worker may do for you" in page
     refused = client.post("/account/tokens", data={"csrf_token": csrf_token(client, "/account"), "name": "sync"})
     assert refused.status_code == 403
