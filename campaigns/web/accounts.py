@@ -15,6 +15,7 @@ from campaigns.api.common import StrictSchema, Text, Timezone
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
+from campaigns.domain.text import N_
 from campaigns.services import accounts, mail, orgs, policy, tokens
 from campaigns.services.errors import DomainError, Forbidden, Invalid
 from campaigns.web import forms
@@ -198,7 +199,7 @@ def change_password():
 @login_required
 def create_token():
     if "api_tokens" not in policy.account_features(get_session(), current_user()):
-        raise Forbidden("API tokens are for the people who coordinate or support campaigns.")
+        raise Forbidden(N_("API tokens are for the people who coordinate or support campaigns."))
     form = forms.load(TokenIn())
     if form.ok:
         try:
