@@ -61,18 +61,12 @@ def _request(data: dict) -> guests.Request:
 @bp.route("/p/signups/<ref>", methods=["GET", "POST"])
 def confirm_page(ref: str):
     """Type the code from the email or text."""
-    session, form = get_session(), forms.Form()
-    signup_id = public.signup_of_ref(ref)
+    form, signup_id = forms.Form(), public.signup_of_ref(ref)  # a forged reference is refused at once
     if request.method == "POST":
         form.values = {"code": request.form.get("code", "")}
-        try:
-            signup = guests.confirm(session, signup_id=signup_id, code=form.values["code"][:12])
-        except DomainError as error:
-            if error.status == 429:
-                raise
-            form.fail(error)
-        else:
-            return redirect(url_for("public.done", token=public.cancel_token(signup.id)))
+        done = _confirmed(form, signup_id, form.values["code"])
+        if done:
+            return done
     return render_template("public/confirm.html", form=form, ref=ref), 422 if form.errors else 200
 
 
@@ -81,15 +75,22 @@ def confirm_link(signup_id: int, code: str):
     """The link in the message: a button, so a mail scanner that opens links confirms nothing."""
     form = forms.Form()
     if request.method == "POST":
-        try:
-            signup = guests.confirm(get_session(), signup_id=signup_id, code=code[:12])
-        except DomainError as error:
-            if error.status == 429:
-                raise
-            form.fail(error)
-        else:
-            return redirect(url_for("public.done", token=public.cancel_token(signup.id)))
+        done = _confirmed(form, signup_id, code)
+        if done:
+            return done
     return render_template("public/confirm_link.html", form=form), 422 if form.errors else 200
+
+
+def _confirmed(form: forms.Form, signup_id: int, code: str):
+    """Confirm with the code: the page that follows, or None with the refusal on the form (429s stay 429)."""
+    try:
+        signup = guests.confirm(get_session(), signup_id=signup_id, code=code[:12])
+    except DomainError as error:
+        if error.status == 429:
+            raise
+        form.fail(error)
+        return None
+    return redirect(url_for("public.done", token=public.cancel_token(signup.id)))
 
 
 def _signup_of_token(token: str) -> tuple[Signup, public.PublicAction]:

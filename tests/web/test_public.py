@@ -57,3 +57,21 @@ def test_a_public_campaign_lists_its_upcoming_public_actions(client, session, pe
     shown, hidden = make_action(public=True, title="Open day"), make_action(title="Private meeting")
     page = client.get(f"/p/{campaign.id}").get_data(as_text=True)
     assert f"/p/actions/{shown.id}" in page and "Private meeting" not in page and hidden.title not in page
+
+
+def test_the_emailed_link_confirms_with_a_button_and_shows_the_kept_back_place(client, session, people,
+                                                                              make_action, make_task):
+    from campaigns.services import guests
+
+    action = make_action(public=True, address_public=False, address="Flat 3, 9 Mill Lane")
+    task = make_task(action_id=action.id, capacity=5)
+    assert "Flat 3" not in _page(client, action.id)
+    answer = guests.request_signup(session, guests.Request(task_id=task.id, display_name="Sam",
+                                                           email="sam@example.net"), ip="203.0.113.5")
+    signup = session.get(Signup, answer.signup_id)
+    path = f"/p/confirm/{signup.id}/{guests.confirmation_code(signup.id, signup.hold_expires_at)}"
+    assert client.get(path).status_code == 200 and session.get(Signup, signup.id).status == "pending"
+    done = client.post(path, data={"csrf_token": csrf_token(client, path)}, follow_redirects=True)
+    assert done.status_code == 200 and "Flat 3, 9 Mill Lane" in done.get_data(as_text=True)
+    wrong = client.post(f"/p/confirm/{signup.id}/000000", data={"csrf_token": csrf_token(client, path)})
+    assert wrong.status_code == 422
