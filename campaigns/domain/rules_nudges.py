@@ -115,7 +115,7 @@ BUILTIN_RULES: tuple[RuleDef, ...] = (
             audience="confirmed", template="task_deadline", offset_minutes=-48 * 60),
     RuleDef(key="unfilled_tasks", name=N_("Places still free, 72 hours before an action"), anchor="action_start",
             audience="members_without_signup", template="unfilled_tasks", offset_minutes=-72 * 60),
-    RuleDef(key="capacity_alert", name=N_("Coordinators: a task is 50, 80 or 100 % full"), anchor="event",
+    RuleDef(key="capacity_alert", name=N_("Coordinators: a task fills to 50, 80 or 100 %"), anchor="event",
             audience="coordinators", template="capacity_alert", event_only=True, fixed_timing=True),
     RuleDef(key="goal_milestone", name=N_("Coordinators: a goal reached 25, 50, 75 or 100 %"), anchor="event",
             audience="coordinators", template="goal_milestone", event_only=True, fixed_timing=True),

@@ -62,6 +62,14 @@ def test_no_translation_drops_or_invents_a_placeholder(locale):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("locale", shipped())
+def test_babel_s_own_checks_pass_as_pybabel_compile_runs_them(locale):
+    """`pybabel compile` reports these and stops; e.g. a "100 % full" msgid reads to Babel as a "% f" format."""
+    catalog = read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", locale)
+    problems = [f"{message.id!r}: {', '.join(map(str, errors))}" for message, errors in catalog.check()]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_placeholder_check_catches_a_dropped_one():
     from babel.messages.catalog import Message
 

@@ -10,7 +10,6 @@ from sqlmodel import SQLModel
 
 from campaigns import clock
 from campaigns.domain.model import (
-    Guest,
     Action,
     ApiToken,
     Assessment,
@@ -27,13 +26,13 @@ from campaigns.domain.model import (
     InboxItem,
     Invitation,
     Membership,
+    MobileVerification,
     Outcome,
     ReadAccess,
     Signup,
     Task,
-    User,
-    MobileVerification,
     TextMessage,
+    User,
     WebhookEndpoint,
 )
 from campaigns.services import accounts, erasure, security, tokens
