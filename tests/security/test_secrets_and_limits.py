@@ -65,18 +65,19 @@ def test_no_template_or_module_turns_off_escaping(app):
 # -- V7 logging -----------------------------------------------------------------------------------------------
 def test_7_1_logs_hold_no_password_token_or_link_secret(app, client, api, session, people, login, mailbox, caplog):
     caplog.set_level(logging.DEBUG)
-    login(people.client)
+    person = people.worker  # API tokens are offered to workers, coordinators and admins, not clients
+    login(person)
     session_secret = client.get_cookie("session").value
     web_token = client.post("/account/tokens", data={"name": "laptop", "csrf_token": csrf_token(client, "/account")})
     web_secret = re.search(r"(cmp_[\w-]+)", web_token.get_data(as_text=True)).group(1)
-    api_secret = api(people.client).post("/api/v1/me/tokens", json={"name": "sync"}).get_json()["token"]
+    api_secret = api(person).post("/api/v1/me/tokens", json={"name": "sync"}).get_json()["token"]
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
-    client.post("/password/forgot", data={"email": people.client.email, "csrf_token": csrf_token(client)})
+    client.post("/password/forgot", data={"email": person.email, "csrf_token": csrf_token(client)})
     link = re.search(r"(/password/reset/\S+)", mailbox()[-1].get_body(("plain",)).get_content()).group(1)
     reset_secret = link.rsplit("/", 1)[1]
     done = client.post(link, data={"password": NEW_PASSWORD, "csrf_token": csrf_token(client, link)})
     assert done.status_code == 302
-    client.post("/login", data={"email": people.client.email, "password": "a wrong one entirely",
+    client.post("/login", data={"email": person.email, "password": "a wrong one entirely",
                                 "csrf_token": csrf_token(client)})
 
     logged = caplog.text + "\n".join(str(r.args) for r in caplog.records)
