@@ -304,3 +304,17 @@ def test_progress_bars_draw_the_true_value_not_a_5_percent_step(client, login, s
     bar = html[html.index('role="progressbar"'):]
     assert re.search(r'<rect class="progress-fill"[^>]* width="([\d.]+)"', bar).group(1) == width
     assert f'aria-valuenow="{taken}"' in bar and "style=" not in html
+
+
+def test_a_pending_contribution_waits_in_the_review_table_with_both_choices(client, login, session, people, busy):
+    from campaigns.domain.model import Contribution
+
+    goal_id = session.exec(select(GoalSnapshot)).first().goal_id
+    waiting = Contribution(org_id=busy.org_id, campaign_id=busy.id, goal_id=goal_id, user_id=people.client.id,
+                           amount=12, status="pending")
+    session.add(waiting)
+    session.commit()
+    login(people.coordinator)
+    html = page(client, f"/campaigns/{busy.id}/contributions")
+    assert "Contributions waiting to be checked" in html and people.client.display_name in html
+    assert f"/contributions/{waiting.id}/verify" in html and f'id="reason-{waiting.id}"' in html

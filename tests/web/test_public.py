@@ -1,6 +1,8 @@
 """Public action pages without a login: what they show (no names, no counts below k), share tags, and the guest
 form's answers to bad input (a message beside the field, never a 500)."""
 
+import re
+
 from sqlmodel import select
 
 from campaigns.domain.model import Signup
@@ -75,3 +77,23 @@ def test_the_emailed_link_confirms_with_a_button_and_shows_the_kept_back_place(c
     assert done.status_code == 200 and "Flat 3, 9 Mill Lane" in done.get_data(as_text=True)
     wrong = client.post(f"/p/confirm/{signup.id}/000000", data={"csrf_token": csrf_token(client, path)})
     assert wrong.status_code == 422
+
+
+def test_coordinators_see_a_confirmed_guest_on_the_guests_page_and_can_erase_them(client, session, login, people,
+                                                                                   org, make_action, make_task):
+    from campaigns.domain.model import User
+    from campaigns.services import guests
+
+    task = make_task(action_id=make_action(public=True).id, capacity=5)
+    answer = guests.request_signup(session, guests.Request(task_id=task.id, display_name="Robin Guest",
+                                                           email="robin@example.net"), ip="203.0.113.9")
+    signup = session.get(Signup, answer.signup_id)
+    guests.confirm(session, signup_id=signup.id, code=guests.confirmation_code(signup.id, signup.hold_expires_at))
+    login(people.coordinator)
+    path = f"/o/{org.slug}/guests"
+    page = client.get(path).get_data(as_text=True)
+    assert "Robin Guest" in page and "<caption" in page and f"{path}/" in page
+    erase = re.search(rf'action="({path}/\d+/erase)"', page).group(1)  # the button beside the guest
+    client.post(erase, data={"csrf_token": csrf_token(client, path)})
+    assert "Robin Guest" not in client.get(path).get_data(as_text=True)
+    assert session.exec(select(User).where(User.display_name == "Robin Guest")).first() is None
