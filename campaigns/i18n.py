@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale, dates
+from babel import Locale, dates, lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
@@ -108,6 +108,13 @@ def percent(value: float) -> str:
     return format_percent(value)
 
 
+def word_list(items, names: dict | None = None) -> str:
+    """Items joined as the current language lists them ("email and SMS", "correo y SMS"), each through `names`
+    when given (a code's words)."""
+    shown = [str(names.get(item, item)) if names else str(item) for item in items]
+    return lists.format_list(shown, locale=get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]) if shown else ""
+
+
 def html_lang() -> str:
     """The `lang` attribute of the page being rendered."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]).replace("_", "-")
@@ -155,7 +162,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=preferred_locale)
     app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang,
                                  translate=translate)
-    app.jinja_env.filters.update(percent=percent)
+    app.jinja_env.filters.update(percent=percent, words=word_list)
 
 
 #: words kept as stored values and translated where a page shows them (`_(member.role)`, `_(nudge.status)`…)

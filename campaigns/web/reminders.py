@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlmodel import col, select
 
@@ -31,6 +30,13 @@ AUDIENCE_WORDS = {"confirmed": N_("volunteers with a place"), "waitlisted": N_("
                   "members_without_signup": N_("campaign members who haven't signed up"),
                   "coordinators": N_("coordinators"), "consenting_workers": N_("workers of clients who consented"),
                   "recorded": N_("everyone who had a place")}
+#: each template a rule may send (rn.RULE_TEMPLATES), by what its message says
+TEMPLATE_WORDS = {"reminder": N_("A plain reminder"), "day_before": N_("The day before: still coming?"),
+                  "two_hours_before": N_("Starting soon"), "after_action": N_("Afterwards: how did it go?"),
+                  "task_deadline": N_("A task's deadline is coming up"),
+                  "unfilled_tasks": N_("Places still free: can you join?")}
+#: how a nudge travels, in words
+CHANNEL_WORDS = {"inapp": N_("In the app"), "email": N_("Email"), "webhook": N_("Webhook"), "sms": N_("Text message")}
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -55,8 +61,8 @@ def _rules_page(campaign: Campaign, form=None, status=200, editing: str | None =
     values = {"template": "reminder", "channels": list(rn.CHANNELS), "offset_minutes": "-1440", "offset_days": "0"}
     return render_template("nudges/rules.html", campaign=campaign, rules=rules, form=form or forms.Form(values=values),
                            anchors=_in_reader_words(ANCHOR_WORDS), audiences=_in_reader_words(AUDIENCE_WORDS),
-                           templates=rn.RULE_TEMPLATES,
-                           channels=rn.CHANNELS, editing=editing), status
+                           templates=[(code, _(TEMPLATE_WORDS[code])) for code in rn.RULE_TEMPLATES],
+                           channels={code: _(CHANNEL_WORDS[code]) for code in rn.CHANNELS}, editing=editing), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/reminders", methods=["GET", "POST"])
@@ -135,12 +141,7 @@ def dead_letters():
     ids = {n.org_id for n in page.items if n.org_id is not None}
     groups = {o.id: o.name for o in get_session().exec(select(Organisation).where(col(Organisation.id).in_(ids)))}
     return render_template("nudges/dead.html", page=page, kinds=rn.MUTABLE_KINDS, groups=groups,
-                           channels=CHANNEL_WORDS)
-
-
-#: how a nudge travels, in words
-CHANNEL_WORDS = {"inapp": _l("In the app"), "email": _l("Email"), "webhook": _l("Webhook"),
-                 "sms": _l("Text message")}
+                           channels=_in_reader_words(CHANNEL_WORDS))
 
 
 @bp.post("/admin/nudges/<int:nudge_id>/retry")
