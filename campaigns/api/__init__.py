@@ -20,8 +20,8 @@ BLUEPRINTS = (
 
 
 def init_app(app: Flask) -> None:
-    from campaigns.api.common import WallClock
     from campaigns.extensions import api, csrf
+    from campaigns.schemas.fields import WallClock
 
     api.init_app(app)
     api.register_field(WallClock, "string", None)  # a pattern, not RFC 3339's date-time (which needs an offset)

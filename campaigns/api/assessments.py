@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, Id, StrictSchema, caller, paginate
-from campaigns.api.concerns import AssessmentOut, KindText, assessments_out, org_for
+from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.concerns import assessments_out, org_for
 from campaigns.db import get_session
+from campaigns.schemas.assessments import AssessmentIn
+from campaigns.schemas.concerns import AssessmentOut
 from campaigns.services import assessments, concerns
 
 blp = Blueprint("api_assessments", __name__,
                 description="Assessments of shared concerns (the Assessment step). They name no client.")
 
 
-def _part(description: str) -> KindText:
-    return KindText(max_length=assessments.TEXT_MAX, load_default="", metadata={"description": description})
 
 
-class AssessmentIn(StrictSchema):
-    concern_ids = ma.fields.List(Id(), required=True, validate=ma.validate.Length(
-        min=1, max=50, error="Choose between {min} and {max} shared concerns."))
-    affected = _part("Who is affected, in general terms.")
-    root_causes = _part("Why it happens.")
-    stakeholders = _part("Who else has a stake in it.")
-    targets = _part("The decision-makers who could change it.")
-    notes = _part("Anything else.")
 
 
 @blp.route("/orgs/<int:org_id>/assessments")

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 
 from campaigns.api.common import BEARER, Blueprint, caller
 from campaigns.db import get_session
+from campaigns.schemas.campaign_workspace import NextStepOut
 from campaigns.services import campaign_workspace, policy
 
 blp = Blueprint("api_campaign_workspace", __name__, description="A campaign's next step for you.")
 
 
-class NextStepOut(ma.Schema):
-    kind = ma.fields.String(allow_none=True, metadata={
-        "description": "verify, review, add_goal, plan_action, move, blocked, your_shift, sign_up, join, "
-                       "propose_goal, personal_goal; null when nothing is asked of you"})
-    count = ma.fields.Integer(metadata={"description": "verify: contributions waiting; review: outcomes due"})
-    stage = ma.fields.String(allow_none=True, metadata={"description": "move, blocked: the stage ahead"})
-    reason = ma.fields.String(allow_none=True, metadata={"description": "blocked: what to do first"})
-    action_id = ma.fields.Integer(allow_none=True)
-    task_id = ma.fields.Integer(allow_none=True, metadata={"description": "your_shift"})
-    places = ma.fields.Integer(metadata={"description": "sign_up: places still free"})
 
 
 @blp.route("/campaigns/<int:campaign_id>/next-step")

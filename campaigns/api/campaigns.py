@@ -6,7 +6,10 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from campaigns.api.campaign_schemas import (
+from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.db import get_session
+from campaigns.domain.model import Campaign, Goal, PersonalGoal, User
+from campaigns.schemas.campaigns import (
     CampaignIn,
     CampaignOut,
     CampaignPatchIn,
@@ -24,9 +27,6 @@ from campaigns.api.campaign_schemas import (
     TeamMemberOut,
     TeamRoleIn,
 )
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
-from campaigns.db import get_session
-from campaigns.domain.model import Campaign, Goal, PersonalGoal, User
 from campaigns.services import campaign_team, goals, personal_goals, policy
 from campaigns.services import campaigns as service
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.campaign_schemas import CampaignOut
 from campaigns.api.campaigns import campaign_out
-from campaigns.api.common import BEARER, Blueprint, StrictSchema, Text, caller
+from campaigns.api.common import BEARER, Blueprint, caller
 from campaigns.api.volunteering import _action
-from campaigns.api.volunteering_schemas import ActionOut
 from campaigns.db import get_session
+from campaigns.schemas.campaigns import CampaignOut
+from campaigns.schemas.content_translations import ActionWordsIn, CampaignWordsIn
+from campaigns.schemas.volunteering import ActionOut
 from campaigns.services import content_translations as service
 from campaigns.services.campaigns import get as get_campaign
 from campaigns.services.volunteering import action_for
@@ -18,18 +19,10 @@ from campaigns.services.volunteering import action_for
 blp = Blueprint("api_content_translations", __name__,
                 description="Translations of a campaign's or an action's own words, one language at a time.")
 
-EMPTY_REMOVES = "An empty text removes that translation."
 
 
-class CampaignWordsIn(StrictSchema):
-    name = Text(max_length=140, allow_none=True, metadata={"description": EMPTY_REMOVES})
-    summary = Text(max_length=5000, allow_none=True)
-    ask = Text(max_length=2000, allow_none=True)
 
 
-class ActionWordsIn(StrictSchema):
-    title = Text(max_length=140, allow_none=True, metadata={"description": EMPTY_REMOVES})
-    description = Text(max_length=5000, allow_none=True)
 
 
 @blp.route("/campaigns/<int:campaign_id>/translations/<string:locale>")

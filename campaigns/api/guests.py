@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, StrictSchema, caller
+from campaigns.api.common import BEARER, Blueprint, caller
 from campaigns.auth import client_ip
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
+from campaigns.schemas.guests import GuestInviteIn, GuestInviteOut, GuestOut
 from campaigns.services import guest_admin
 from campaigns.services.errors import NotFound
 
@@ -16,22 +16,10 @@ blp = Blueprint("api_guests", __name__, description="Guests: people who took par
                                                     "account (coordinators only).")
 
 
-class GuestOut(ma.Schema):
-    id = ma.fields.Integer()
-    display_name = ma.fields.String()
-    channels = ma.fields.List(ma.fields.String(), metadata={"description": "Where they agreed to get reminders."})
-    accessibility_needs = ma.fields.String()
-    places = ma.fields.Integer(metadata={"description": "Their sign-ups in this group with or awaiting a place."})
-    confirmed_at = ma.fields.AwareDateTime()
-    invited_at = ma.fields.AwareDateTime(allow_none=True)
 
 
-class GuestInviteIn(StrictSchema):
-    role = ma.fields.String(required=True, validate=ma.validate.OneOf(guest_admin.INVITABLE))
 
 
-class GuestInviteOut(ma.Schema):
-    invited = ma.fields.Boolean()
 
 
 def _org(org_id: int) -> Organisation:

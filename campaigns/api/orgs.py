@@ -2,94 +2,52 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import abort
 
-from campaigns.api.common import BEARER, Blueprint, StrictSchema, Text, Timezone, caller, paginate
+from campaigns.api.common import BEARER, Blueprint, caller, paginate
 from campaigns.auth import client_ip
 from campaigns.db import get_session
-from campaigns.domain.model import Membership, Organisation, Role, User
+from campaigns.domain.model import Membership, Organisation, User
+from campaigns.schemas.orgs import (
+    AuditOut,
+    InvitationAcceptIn,
+    InvitationIn,
+    InvitationOut,
+    JoinIn,
+    JoinOut,
+    MemberOut,
+    OrgIn,
+    OrgOut,
+    OrgSettingsIn,
+    RoleIn,
+)
 from campaigns.services import audit, orgs, policy
 
 blp = Blueprint("api_orgs", __name__, description="Organisations (advocacy groups), members and invitations.")
 
-ROLES = [r.value for r in Role]
 
 
-class OrgOut(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    slug = ma.fields.String()
-    share_threshold = ma.fields.Integer()
-    count_pending_contributions = ma.fields.Boolean()
-    timezone = ma.fields.String()
-    guest_hold_hours = ma.fields.Integer(metadata={
-        "description": "How long a guest's unconfirmed sign-up waits for its confirmation (it holds no seat)."})
-    join_code = ma.fields.String(allow_none=True, metadata={"description": "Coordinators only."})
-    sms_monthly_budget = ma.fields.Integer()
 
 
-class OrgIn(StrictSchema):
-    name = Text(required=True, min_length=1, max_length=120)
-    slug = Text(max_length=50)
-    timezone = Timezone()
 
 
-class OrgSettingsIn(StrictSchema):
-    name = Text(min_length=1, max_length=120)
-    share_threshold = ma.fields.Integer(validate=ma.validate.Range(min=1, max=100))
-    count_pending_contributions = ma.fields.Boolean()
-    timezone = Timezone()
-    sms_monthly_budget = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1_000_000), metadata={
-        "description": "SMS segments the group may send a month; an action moved or cancelled goes beyond it."})
-    guest_hold_hours = ma.fields.Integer(validate=ma.validate.Range(min=1, max=168))
 
 
-class MemberOut(ma.Schema):
-    id = ma.fields.Integer()
-    user_id = ma.fields.Integer()
-    display_name = ma.fields.String()
-    role = ma.fields.String()
-    joined_at = ma.fields.DateTime()
 
 
-class RoleIn(StrictSchema):
-    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
 
 
-class InvitationIn(StrictSchema):
-    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
-    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
 
 
-class InvitationOut(ma.Schema):
-    id = ma.fields.Integer()
-    email = ma.fields.String()
-    role = ma.fields.String()
-    expires_at = ma.fields.DateTime()
-    link = ma.fields.String(metadata={"description": "The invitation link. Shown only this once."})
 
 
-class JoinIn(StrictSchema):
-    code = Text(required=True, min_length=1, max_length=32)
 
 
-class InvitationAcceptIn(StrictSchema):
-    token = Text(required=True, min_length=1, max_length=200)
 
 
-class JoinOut(ma.Schema):
-    org_id = ma.fields.Integer()
-    role = ma.fields.String()
 
 
-class AuditOut(ma.Schema):
-    id = ma.fields.Integer()
-    action = ma.fields.String()
-    actor_id = ma.fields.Integer(allow_none=True)
-    target = ma.fields.String(allow_none=True)
-    at = ma.fields.DateTime()
 
 
 def _org_out(org: Organisation, member: Membership | None) -> dict:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, StrictSchema, caller, paginate
+from campaigns.api.common import BEARER, Blueprint, caller, paginate
 from campaigns.auth import client_ip
 from campaigns.db import get_session
+from campaigns.schemas.privacy import ErasureIn, ReadOut
 from campaigns.services import erasure, privacy
 
 blp = Blueprint("api_privacy", __name__, description="Your data: download it, see who looked at it, erase it.")
@@ -23,19 +24,8 @@ MyDataOut = ma.Schema.from_dict({
 }, name="MyDataOut")
 
 
-class ReadOut(ma.Schema):
-    who = ma.fields.String(metadata={"description": "The display name of the person who looked."})
-    what = ma.fields.String()
-    at = ma.fields.DateTime()
 
 
-class ErasureIn(StrictSchema):
-    password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=256),
-                                metadata={"description": "Your password, again."})
-    concerns = ma.fields.String(load_default="keep", validate=ma.validate.OneOf(erasure.CONCERN_CHOICES),
-                                metadata={"description": "keep: concerns you raised stay, without your name. "
-                                                         "delete: they are removed (unless a campaign is built "
-                                                         "on them)."})
 
 
 @blp.route("/me/data")

@@ -8,7 +8,10 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from campaigns.api.common import Blueprint
-from campaigns.api.public_schemas import (
+from campaigns.auth import client_ip
+from campaigns.db import get_session
+from campaigns.domain.model import Signup, User
+from campaigns.schemas.public import (
     GuestConfirmIn,
     GuestSignupIn,
     GuestSignupOut,
@@ -16,9 +19,6 @@ from campaigns.api.public_schemas import (
     GuestTokenIn,
     PublicActionOut,
 )
-from campaigns.auth import client_ip
-from campaigns.db import get_session
-from campaigns.domain.model import Signup, User
 from campaigns.services import guests, public, security, signups
 from campaigns.services.errors import Invalid
 

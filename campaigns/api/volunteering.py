@@ -7,7 +7,9 @@ from flask import url_for
 from flask.views import MethodView
 
 from campaigns.api.common import BEARER, Blueprint, caller, paginate
-from campaigns.api.volunteering_schemas import (
+from campaigns.db import get_session
+from campaigns.domain.model import Action, Signup, Task, User
+from campaigns.schemas.volunteering import (
     ActionDetailsIn,
     ActionIn,
     ActionOut,
@@ -26,8 +28,6 @@ from campaigns.api.volunteering_schemas import (
     TaskOut,
     action_out,
 )
-from campaigns.db import get_session
-from campaigns.domain.model import Action, Signup, Task, User
 from campaigns.services import actions, attendance, guest_admin, policy, signups, volunteering
 from campaigns.services import tasks as task_service
 from campaigns.services import volunteering_queries as queries

@@ -2,60 +2,26 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, StrictSchema, Text, caller, paginate
+from campaigns.api.common import BEARER, Blueprint, caller, paginate
 from campaigns.db import get_session
+from campaigns.schemas.webhooks import DeliveryOut, EndpointIn, EndpointOut, EndpointPatchIn, EndpointSecretOut, TestOut
 from campaigns.services import policy, webhooks
 
 blp = Blueprint("api_webhooks", __name__, description=(
     "Outbound webhooks, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)."))
 
-class EndpointIn(StrictSchema):
-    url = Text(required=True, min_length=1, max_length=500,
-               metadata={"description": "HTTPS, to a public host (http is allowed in development)."})
-    event_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(webhooks.EVENT_TYPES)),
-                                 required=True, validate=ma.validate.Length(min=1, max=len(webhooks.EVENT_TYPES)))
 
 
-class EndpointPatchIn(StrictSchema):
-    url = Text(min_length=1, max_length=500)
-    event_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(webhooks.EVENT_TYPES)),
-                                 validate=ma.validate.Length(min=1, max=len(webhooks.EVENT_TYPES)))
-    enabled = ma.fields.Boolean()
 
 
-class EndpointOut(ma.Schema):
-    id = ma.fields.Integer()
-    org_id = ma.fields.Integer()
-    url = ma.fields.String()
-    event_types = ma.fields.List(ma.fields.String())
-    enabled = ma.fields.Boolean()
-    failing_since = ma.fields.DateTime(allow_none=True)
-    disabled_reason = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime()
 
 
-class EndpointSecretOut(EndpointOut):
-    secret = ma.fields.String(metadata={"description": "The signing secret (whsec_…). Shown only this once."})
 
 
-class TestOut(ma.Schema):
-    planned = ma.fields.Integer(metadata={"description": "1: a test delivery is on its way."})
 
 
-class DeliveryOut(ma.Schema):
-    id = ma.fields.Integer()
-    webhook_id = ma.fields.String(attribute="payload.webhook_id")
-    event_type = ma.fields.String(attribute="payload.event_type")
-    status = ma.fields.String()
-    attempts = ma.fields.Integer()
-    last_error = ma.fields.String(allow_none=True)
-    due_at = ma.fields.DateTime()
-    next_attempt_at = ma.fields.DateTime()
-    sent_at = ma.fields.DateTime(allow_none=True)
-    skip_reason = ma.fields.String(allow_none=True)
 
 
 def _endpoint(endpoint_id: int):

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import auth, i18n
-from campaigns.api.accounts import MeIn, TokenIn
-from campaigns.api.common import StrictSchema, Text, Timezone
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.domain.text import N_
+from campaigns.schemas.accounts import MeIn, TokenIn
+from campaigns.schemas.fields import StrictSchema, Text, Timezone
 from campaigns.services import accounts, mail, orgs, policy, tokens
 from campaigns.services.errors import DomainError, Forbidden, Invalid
 from campaigns.web import forms

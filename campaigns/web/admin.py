@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.orgs import OrgIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
+from campaigns.schemas.orgs import OrgIn
 from campaigns.services import audit, policy
 from campaigns.services import orgs as org_service
 from campaigns.services.errors import DomainError

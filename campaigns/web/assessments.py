@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.assessments import AssessmentIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
+from campaigns.schemas.assessments import AssessmentIn
 from campaigns.services import assessments
 from campaigns.services.errors import DomainError
 from campaigns.web import forms

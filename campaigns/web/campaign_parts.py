@@ -12,10 +12,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.campaign_schemas import DeclineIn, GoalIn, GoalPatchIn, PersonalGoalIn, TeamIn, TeamRoleIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
+from campaigns.schemas.campaigns import DeclineIn, GoalIn, GoalPatchIn, PersonalGoalIn, TeamIn, TeamRoleIn
 from campaigns.services import campaign_team, goals, personal_goals, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms

@@ -9,11 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.campaign_schemas import CampaignIn, CampaignPatchIn, StageIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
+from campaigns.schemas.campaigns import CampaignIn, CampaignPatchIn, StageIn
 from campaigns.services import campaign_team, campaign_workspace, goals, personal_goals, policy
 from campaigns.services import campaigns as service
 from campaigns.services.errors import DomainError

@@ -4,16 +4,17 @@ concern's page (support, withdraw, similar, assessments, merge, close) and the C
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.concerns import BoardArgs, ConcernIn, MergeIn, OnBehalfIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Concern, Organisation
+from campaigns.downloads import csv_attachment
 from campaigns.limits import text_problem
+from campaigns.schemas.concerns import BoardArgs, ConcernIn, MergeIn, OnBehalfIn
 from campaigns.services import assessments, concern_board, concerns, consent_overview, policy
 from campaigns.services import campaigns as campaign_service
 from campaigns.services.errors import DomainError
@@ -176,5 +177,4 @@ def close(slug: str, concern_id: int):
 def export(slug: str):
     org = org_for(slug, "concern.export")
     body = concern_board.export_csv(get_session(), org=org, actor=current_user())
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="concerns-{org.slug}.csv"'})
+    return csv_attachment(body, f"concerns-{org.slug}.csv", private=False)

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import i18n
-from campaigns.api.content_translations import ActionWordsIn, CampaignWordsIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Action, Campaign
+from campaigns.schemas.content_translations import ActionWordsIn, CampaignWordsIn
 from campaigns.services import content_translations as service
 from campaigns.services.campaigns import get as get_campaign
 from campaigns.services.errors import DomainError

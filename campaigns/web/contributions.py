@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.contributions import ContributionIn, RejectIn, csv_response
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Contribution, Goal, User
+from campaigns.downloads import HISTORY_CSV, csv_attachment
+from campaigns.schemas.contributions import ContributionIn, RejectIn
 from campaigns.services import attendance, contributions, policy
 from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError, NotFound
@@ -105,4 +106,4 @@ def reject(contribution_id: int):
 @bp.get("/my/history.csv")
 @login_required
 def history():
-    return csv_response(queries.history_csv(get_session(), current_user()))
+    return csv_attachment(queries.history_csv(get_session(), current_user()), HISTORY_CSV)

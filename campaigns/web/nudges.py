@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import clock
-from campaigns.api.common import StrictSchema
-from campaigns.api.nudges import SettingsIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.extensions import csrf
+from campaigns.schemas.fields import StrictSchema
+from campaigns.schemas.nudges import SettingsIn
 from campaigns.services import inbox, notification_settings, oneclick, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms

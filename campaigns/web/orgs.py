@@ -7,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.orgs import InvitationIn, OrgSettingsIn, RoleIn
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation, Role
+from campaigns.schemas.orgs import InvitationIn, OrgSettingsIn, RoleIn
 from campaigns.services import audit, consent_overview, homes, orgs, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms

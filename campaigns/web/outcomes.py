@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import clock
-from campaigns.api.outcomes import OutcomeIn, ReviewIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import Campaign, Organisation
+from campaigns.schemas.outcomes import OutcomeIn, ReviewIn
 from campaigns.services import outcomes, policy, reflections
 from campaigns.services.errors import DomainError
 from campaigns.web import forms

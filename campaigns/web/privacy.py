@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import auth
-from campaigns.api.privacy import ErasureIn
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
+from campaigns.schemas.privacy import ErasureIn
 from campaigns.services import erasure, privacy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from campaigns.api.public_schemas import GuestSignupIn
 from campaigns.auth import client_ip
 from campaigns.db import get_session
 from campaigns.delivery.calendar import event_file
 from campaigns.domain.model import Signup, Task, User
+from campaigns.schemas.public import GuestSignupIn
 from campaigns.services import contacts, guests, public, security, signups
 from campaigns.services.errors import DomainError, Invalid
 from campaigns.web import forms

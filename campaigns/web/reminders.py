@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import col, select
 
-from campaigns.api.nudges import RuleChangeIn, RuleIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Organisation, Task
 from campaigns.domain.text import N_
 from campaigns.limits import row_id
+from campaigns.schemas.nudges import RuleChangeIn, RuleIn
 from campaigns.services import nudges as nudge_rows
 from campaigns.services import policy, reminders
 from campaigns.services.errors import DomainError

@@ -10,6 +10,7 @@ from campaigns import clock
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Campaign
+from campaigns.downloads import csv_attachment
 from campaigns.services import reports
 from campaigns.web.orgs import org_for
 from campaigns.web.progress import campaign_for
@@ -19,8 +20,7 @@ bp = Blueprint("reports", __name__)
 
 def _csv(text: str, name: str) -> Response:
     stamp = clock.now().strftime("%Y-%m-%d")
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"', "Cache-Control": "no-store"})
+    return csv_attachment(text, f"{name}-{stamp}.csv")
 
 
 @bp.get("/o/<slug>/reports")

@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.volunteering_schemas import AttendanceIn, CheckInIn, MessageIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Campaign, Goal, Signup, Task, User
+from campaigns.schemas.volunteering import AttendanceIn, CheckInIn, MessageIn
 from campaigns.services import attendance, contributions, volunteering
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms

@@ -11,10 +11,10 @@ from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.volunteering_schemas import SignupIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Signup, Task
+from campaigns.schemas.volunteering import SignupIn
 from campaigns.services import consents, policy, signups, volunteering
 from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError

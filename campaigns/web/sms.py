@@ -99,7 +99,7 @@ def _mobile_page(number_form=None, code_form=None):
 @login_required
 def mobile_page():
     """My mobile number: add one (a code is texted to it), give the code back, or take it off."""
-    from campaigns.api.sms import MobileIn
+    from campaigns.schemas.sms import MobileIn
 
     if request.method == "GET":
         return _mobile_page()
@@ -112,7 +112,7 @@ def mobile_page():
 @bp.post("/account/mobile/verify")
 @login_required
 def mobile_verify():
-    from campaigns.api.sms import CodeIn
+    from campaigns.schemas.sms import CodeIn
 
     done, form = _submitted(CodeIn(), lambda code: mobile_service.confirm(get_session(), current_user(), code=code),
                             _("Your mobile number is on your account. Choose which messages come by text below."),

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from campaigns import clock
-from campaigns.api.volunteering_schemas import ActionDetailsIn, ActionIn, RescheduleIn, TaskDetailsIn, TaskIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Campaign, Task
+from campaigns.schemas.volunteering import ActionDetailsIn, ActionIn, RescheduleIn, TaskDetailsIn, TaskIn
 from campaigns.services import actions, policy, volunteering
 from campaigns.services import tasks as task_service
 from campaigns.services import volunteering_queries as queries

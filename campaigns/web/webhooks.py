@@ -7,10 +7,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from campaigns.api.webhooks import EndpointIn
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation, WebhookEndpoint
+from campaigns.schemas.webhooks import EndpointIn
 from campaigns.services import webhooks
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms

@@ -207,7 +207,7 @@ def _form_names() -> dict[str, object]:
     """Every field any input schema declares (pages post them), with a hostile value for its kind."""
     import marshmallow as ma
 
-    from campaigns.api.common import StrictSchema
+    from campaigns.schemas.fields import StrictSchema
 
     names: dict[str, object] = {"back_to_page": HUGE, "concern_ids": HUGE, "next": "/\x00", "submit": "check"}
     stack = list(StrictSchema.__subclasses__())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from campaigns.api.common import Id, StrictSchema, Text
+from campaigns.schemas.fields import Id, StrictSchema, Text
 
 
 class PublicTaskOut(ma.Schema):

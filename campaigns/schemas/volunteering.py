@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from campaigns.api.common import Id, StrictSchema, Text, Timezone, WallClock
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action
+from campaigns.schemas.fields import Id, StrictSchema, Text, Timezone, WallClock
 
 KINDS = list(rules.ACTION_KINDS)
 WALL_CLOCK = "Wall-clock time where it happens (the action's time zone), like 2026-05-01T18:00."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from campaigns.api.common import Id, StrictSchema, Text, Timezone
 from campaigns.domain import stages
+from campaigns.schemas.fields import Id, StrictSchema, Text, Timezone
 from campaigns.services import campaign_team, goals
 from campaigns.services.campaigns import VISIBILITIES
 
