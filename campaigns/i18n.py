@@ -60,7 +60,12 @@ def preferred_locale() -> str:
         return browser or (offered(user.locale) if user else None) or default
     if user is not None:
         return offered(user.locale) or default
-    return offered(request.cookies.get(COOKIE)) or browser or default
+    return visitor_locale(request.cookies.get(COOKIE), browser, current_app.config["LANGUAGES"], default)
+
+
+def visitor_locale(chosen: str | None, browser: str | None, languages, default: str) -> str:
+    """A visitor's language (no account): the one they chose on the switch (a cookie), else their browser's."""
+    return (chosen if chosen in languages else None) or browser or default
 
 
 def translate(text: str) -> str:

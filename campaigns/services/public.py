@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import segno
+from sqlalchemy import Engine, bindparam, func
 from sqlmodel import Session, col, select
 
 from campaigns import clock
-from campaigns.domain.model import Action, Campaign, Organisation, Task
+from campaigns.domain.model import Action, Campaign, EventRecord, Organisation, Task
 from campaigns.services import security
 from campaigns.services.errors import NotFound
 
@@ -112,3 +114,26 @@ def signup_of_ref(ref: str) -> int:
 
 def cancel_token(signup_id: int) -> str:
     return security.sign(CANCEL_PURPOSE, signup_id)
+
+
+# -- what a public page's answer depends on, in one statement (its ETag) --------------------------------------
+def page_version(bind: Engine, kind: str, subject_id: int) -> tuple | None:
+    """The state a public campaign (`kind` "campaign") or action page ("action") is drawn from, read in one
+    statement: the row itself and the organisation's position in the event log (sign-ups, seats, progress, news
+    and outcomes all move it). None when the page would answer 404, so the caller renders that answer."""
+    # Core on a connection of its own, no ORM session: it runs before Flask (web/caching.py), and the answer is a
+    # tuple to digest, never objects
+    with bind.connect() as connection:
+        row = connection.execute(_version_query(kind), {"subject_id": subject_id}).first()
+    if row is None:
+        return None
+    shown = row.visibility == "public" if kind == "campaign" else row.public and row.status == "planned"
+    return tuple(row) if shown else None
+
+
+@cache  # built once: on a 304 building the statement would cost more than running it
+def _version_query(kind: str):
+    table = {"campaign": Campaign, "action": Action}[kind].__table__
+    position = (select(func.max(EventRecord.position)).where(EventRecord.org_id == table.c.org_id)
+                .scalar_subquery())
+    return select(table, position).where(table.c.id == bindparam("subject_id"))

@@ -25,9 +25,10 @@ LINKED_FROM_MESSAGES = ("meta", "campaigns", "volunteering", "nudges", "sms", "p
 
 
 def init_app(app: Flask, blueprints: tuple[str, ...] = BLUEPRINTS) -> None:
-    from campaigns.web import context
+    from campaigns.web import caching, context
 
     context.init_app(app)
+    caching.init_app(app)
     for name in blueprints:
         module = importlib.import_module(f"campaigns.web.{name}")
         for more in PAGES_ON.get(name, ()):

@@ -11,7 +11,7 @@ from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
 from campaigns.services import activity, dashboards, policy, progress, reflections
-from campaigns.web import charts
+from campaigns.web import caching, charts
 from campaigns.web.orgs import org_for
 from campaigns.web.pagination import page_of
 
@@ -81,6 +81,7 @@ def _may_reflect(campaign: Campaign) -> dict[str, bool]:
 
 
 @bp.get("/p/<int:campaign_id>")
+@caching.conditional("campaign", "campaign_id")
 def public(campaign_id: int):
     """A public campaign: no login, no people. Members-only campaigns answer 404."""
     return render_template("progress/public.html", page=dashboards.public_campaign(get_session(), campaign_id))

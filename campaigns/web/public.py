@@ -13,7 +13,7 @@ from campaigns.domain.model import Signup, Task, User
 from campaigns.schemas.public import GuestSignupIn
 from campaigns.services import contacts, guests, public, security, signups
 from campaigns.services.errors import DomainError, Invalid
-from campaigns.web import forms
+from campaigns.web import caching, forms
 
 bp = Blueprint("public", __name__)
 
@@ -29,6 +29,7 @@ def _page(page: public.PublicAction, form: forms.Form | None = None, status: int
 
 
 @bp.route("/p/actions/<int:action_id>", methods=["GET", "POST"])
+@caching.conditional("action", "action_id")
 def action_page(action_id: int):
     """What, when, where and the places, for anyone; and the guest sign-up form."""
     session = get_session()

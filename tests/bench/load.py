@@ -25,7 +25,7 @@ class Figures:
     p50_ms: float
     p95_ms: float
     p99_ms: float
-    errors: int  #: non-2xx/3xx answers and socket errors
+    errors: int  #: answers of 400 or more and socket errors
     tool: str
 
     @property
@@ -42,8 +42,8 @@ def run(name: str, url: str, *, seconds: float, connections: int, headers: dict 
 
 
 def _wrk(url: str, *, seconds: float, connections: int, headers: dict, name: str = "warm-up") -> Figures:
-    env = {**os.environ, "BENCH_AUTHORIZATION": headers.get("Authorization", ""),
-           "BENCH_COOKIE": headers.get("Cookie", "")}
+    env = {**os.environ, "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
+           "BENCH_REVALIDATE": "1" if "If-None-Match" in headers else ""}
     threads = max(1, min(2, connections))
     result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",  # noqa: S603,S607
                              "--timeout", "5s", "-s", str(SCRIPT), url],
@@ -66,14 +66,16 @@ def _python(url: str, *, seconds: float, connections: int, headers: dict, name: 
     deadline = time.monotonic() + seconds
 
     def client():
-        mine, bad = [], 0
+        mine, bad, asking = [], 0, dict(headers)
         conn = http.client.HTTPConnection(host, int(port), timeout=5)
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                conn.request("GET", "/" + path, headers=headers)
+                conn.request("GET", "/" + path, headers=asking)
                 response = conn.getresponse()
                 response.read()
+                if "If-None-Match" in asking and response.getheader("ETag"):  # as a browser: the copy it holds
+                    asking["If-None-Match"] = response.getheader("ETag")
                 if response.status >= 400:
                     bad += 1
                 if response.getheader("Connection", "").lower() == "close":

@@ -1,8 +1,16 @@
--- wrk script: optional headers from the environment, then one JSON line with the figures the bench prints.
-local auth = os.getenv("BENCH_AUTHORIZATION")
-local cookie = os.getenv("BENCH_COOKIE")
-if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
-if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+-- wrk script: optional headers from the environment ("Name: value" lines in BENCH_HEADERS), then one JSON line
+-- with the figures the bench prints.
+for name, value in string.gmatch(os.getenv("BENCH_HEADERS") or "", "([^:\n]+): ([^\n]*)") do
+  wrk.headers[name] = value
+end
+
+-- BENCH_REVALIDATE: ask as a browser does, with the ETag of the copy it last received (the tag moves with time)
+if os.getenv("BENCH_REVALIDATE") == "1" then
+  request = function() return wrk.format(nil, nil, wrk.headers) end
+  response = function(status, headers, body)
+    if headers["ETag"] then wrk.headers["If-None-Match"] = headers["ETag"] end
+  end
+end
 
 done = function(summary, latency, requests)
   local e = summary.errors

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from campaigns import create_app
 
@@ -14,6 +14,10 @@ class Routes:
     campaign_page: str | None  #: the campaign's own page, where its team works on it (cookie login)
     campaign_api: str | None  #: GET one campaign in the API (bearer token)
     signup_api: str | None  #: POST a sign-up to a task in the API
+    #: the campaign workspace's sections (key → rule), in the app's own order (overview is the campaign page)
+    sections: dict[str, str] = field(default_factory=dict)
+    public_campaign: str | None = None  #: a public campaign's page, no login
+    public_action: str | None = None  #: a public action's page, no login
 
     def dashboard(self, *, campaign_id: int) -> str | None:
         return _fill(self.dashboard_page, campaign_id=campaign_id)
@@ -27,10 +31,16 @@ class Routes:
     def signup(self, *, task_id: int) -> str | None:
         return _fill(self.signup_api, task_id=task_id)
 
+    def section(self, key: str, *, campaign_id: int) -> str | None:
+        return _fill(self.sections.get(key), campaign_id=campaign_id)
+
 
 def discover(database_url: str) -> Routes:
     app = create_app("testing", DATABASE_URL=database_url, MAIL_FOLDER="/tmp/campaigns-bench-mail")
     rules = [(r.rule, r.methods or set()) for r in app.url_map.iter_rules()]
+    by_endpoint = {r.endpoint: r.rule for r in app.url_map.iter_rules()}
+    from campaigns.services.campaign_workspace import SECTIONS
+    from campaigns.web.campaigns import SECTION_ENDPOINTS
     app.extensions["campaigns.engine"].dispose()
 
     def pick(pattern: str, method: str) -> str | None:
@@ -43,6 +53,10 @@ def discover(database_url: str) -> Routes:
         campaign_page=pick(r"/(o/<[^>]*slug>/)?campaigns/<int:campaign_id>/?", "GET"),
         campaign_api=pick(r"/api/v1/campaigns/<int:campaign_id>", "GET"),
         signup_api=pick(r"/api/v1/tasks/<int:task_id>/(signups|sign-ups|signup)", "POST"),
+        sections={key: by_endpoint[SECTION_ENDPOINTS[key]] for key, _ in SECTIONS
+                  if SECTION_ENDPOINTS.get(key) in by_endpoint},
+        public_campaign=pick(r"/p/<int:campaign_id>", "GET"),
+        public_action=pick(r"/p/actions/<int:action_id>", "GET"),
     )
 
 

@@ -158,7 +158,7 @@ def request(port: int, method: str, path: str, *, body: bytes | None = None, hea
         conn.close()
 
 
-def _cookies(headers, jar: dict) -> dict:
+def cookies(headers, jar: dict) -> dict:
     for name, value in headers:
         if name.lower() == "set-cookie":
             key, _, rest = value.partition("=")
@@ -169,7 +169,7 @@ def _cookies(headers, jar: dict) -> dict:
 def login_cookie(port: int, email: str, password: str) -> str:
     """Log in through the real form (production cookies are Secure, so the jar is kept by hand)."""
     status, headers, body = request(port, "GET", "/login")
-    jar = _cookies(headers, {})
+    jar = cookies(headers, {})
     token = re.search(rb'name="csrf_token" value="([^"]+)"', body)
     if status != 200 or not token:
         raise RuntimeError(f"login page answered {status}")
@@ -179,5 +179,5 @@ def login_cookie(port: int, email: str, password: str) -> str:
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     if status != 302:
         raise RuntimeError(f"login failed with {status}: {body[:300]!r}")
-    jar = _cookies(headers, jar)
+    jar = cookies(headers, jar)
     return "; ".join(f"{k}={v}" for k, v in jar.items())
