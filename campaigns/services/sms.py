@@ -94,20 +94,33 @@ def _recorded(session: Session, text: Text) -> TextMessage:
         row = session.exec(select(TextMessage).where(TextMessage.idempotency_key == key)).first()
         if row is not None:
             return row
-        if text.org_id is not None and not text.essential and remaining(session, text.org_id) <= 0:
-            session.rollback()
-            alert_budget(session, text.org_id)
-            raise Undeliverable(BUDGET_SPENT)
         row = TextMessage(org_id=text.org_id, user_id=text.user_id, nudge_id=text.nudge_id, direction="out",
                           number=text.number, kind=text.kind, body="", action_id=text.action_id, link=text.link,
                           essential=text.essential, idempotency_key=key, status="sending")
+        used = _count_under_lock(session, text.org_id) if text.org_id is not None else 0
         session.add(row)
         session.flush()
         row.body = compose(text.words, short_url(row.id) if text.link else None, stop=text.kind not in ANSWERS)
         counted = rules_sms.segments(row.body)
         row.encoding, row.segments = counted.encoding, counted.count
+        if text.org_id is not None and not text.essential and used + row.segments > _budget(session, text.org_id):
+            session.rollback()
+            alert_budget(session, text.org_id)
+            raise Undeliverable(BUDGET_SPENT)
         session.add(row)
     return row
+
+
+def _count_under_lock(session: Session, org_id: int) -> int:
+    """The group's segments this month, read while holding its row: two dispatchers texting for one group
+    take turns from here to their commit, so each counts what the other just sent (FOR UPDATE on PostgreSQL;
+    on SQLite the transaction began IMMEDIATE and already holds the only write lock)."""
+    org = session.get(Organisation, org_id, with_for_update=True, populate_existing=True)
+    return used_this_month(session, org)
+
+
+def _budget(session: Session, org_id: int) -> int:
+    return session.get(Organisation, org_id).sms_monthly_budget
 
 
 def compose(words: str, url: str | None, *, stop: bool = True) -> str:
@@ -155,11 +168,6 @@ def used_this_month(session: Session, org: Organisation) -> int:
         TextMessage.org_id == org.id, TextMessage.direction == "out", TextMessage.status != "failed",
         col(TextMessage.created_at) >= month_start(org.timezone))
     return int(session.exec(query).one())
-
-
-def remaining(session: Session, org_id: int) -> int:
-    org = session.get(Organisation, org_id)
-    return org.sms_monthly_budget - used_this_month(session, org)
 
 
 def alert_budget(session: Session, org_id: int) -> None:

@@ -240,6 +240,17 @@ def test_the_budget_stops_texts_at_100_percent_but_safety_notices_still_go(sessi
     assert sms.used_this_month(session, org) == 6
 
 
+def test_a_two_segment_text_is_refused_when_only_one_segment_is_left(session, org, twilio):
+    org.sms_monthly_budget = 2
+    session.add(org)
+    session.commit()
+    sms.send(session, _text(org_id=org.id, key="one"))
+    with pytest.raises(Undeliverable, match="budget"):
+        sms.send(session, _text(org_id=org.id, key="long", words="Tenants: " + "see you at the town hall " * 8))
+    assert sms.used_this_month(session, org) == 1
+    assert session.exec(select(TextMessage).where(TextMessage.idempotency_key == "long")).first() is None
+
+
 def test_coordinators_are_told_once_at_80_and_once_at_100_percent(session, org, people, twilio):
     org.sms_monthly_budget = 5
     session.add(org)
