@@ -1,4 +1,4 @@
-"""Limits on what a request may carry, beyond MAX_CONTENT_LENGTH (the body) and the JSON depth (api/common.py).
+"""Limits on what a request may carry, beyond MAX_CONTENT_LENGTH (the body) and the JSON depth (api/blueprint.py).
 
 Ids in URLs: `<int:…>` accepts at most 2**31 - 1, the largest id both databases store in an INTEGER column. A
 bigger number matches no route (404), where it would otherwise overflow the database driver (a 500), and the
@@ -6,7 +6,7 @@ OpenAPI document says so (`maximum`). Ids read from a query string go through `r
 
 Text: control characters (NUL, which PostgreSQL cannot store, and the rest of C0, DEL and C1) and lone surrogates
 (which have no UTF-8) are refused everywhere; long text (`multiline`) may hold tabs and line breaks. Input schemas
-refuse them per field (api/common.py); a path holding them is a 404, a query string a 4xx, before any view runs.
+refuse them per field (schemas/fields.py); a path holding them is a 404, a query string a 4xx, before any view runs.
 """
 
 from __future__ import annotations

@@ -39,3 +39,15 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "page.py"
     module.write_text("def view():\n    from campaigns.api.sms import MobileIn\n")
     assert "campaigns.api.sms" in _imported_modules(module)
+
+
+def test_modules_import_at_the_top():
+    """A module's imports come before its code, so no import at the bottom of a file quietly adds routes to
+    another module's blueprint (web/__init__.py's PAGES_ON names those modules instead)."""
+    late = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        body = ast.parse(path.read_text(), filename=str(path)).body
+        code = [i for i, node in enumerate(body) if isinstance(node, ast.FunctionDef | ast.ClassDef)]
+        if code and any(isinstance(node, ast.Import | ast.ImportFrom) for node in body[code[0]:]):
+            late.append(str(path.relative_to(PACKAGE)))
+    assert late == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.api.concerns import assessments_out, org_for
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.schemas.assessments import AssessmentIn
 from campaigns.schemas.concerns import AssessmentOut

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.db import get_session
 from campaigns.schemas.campaign_workspace import NextStepOut
 from campaigns.services import campaign_workspace, policy

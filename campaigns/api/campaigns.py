@@ -6,7 +6,8 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.domain.model import Campaign, Goal, PersonalGoal, User
 from campaigns.schemas.campaigns import (

@@ -10,7 +10,8 @@ from flask.views import MethodView
 from flask_smorest import abort
 from flask_smorest.pagination import Page
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.downloads import csv_attachment

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest.pagination import Page
 
-from campaigns.api.common import BEARER, Blueprint, caller
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.db import get_session
 from campaigns.schemas.consents import ConsentIn, ConsentOut
 from campaigns.services import consent_overview, consents

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.api.campaigns import campaign_out
-from campaigns.api.common import BEARER, Blueprint, caller
 from campaigns.api.volunteering import _action
 from campaigns.db import get_session
 from campaigns.schemas.campaigns import CampaignOut

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import url_for
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.downloads import HISTORY_CSV, csv_attachment
 from campaigns.schemas.contributions import ContributionIn, ContributionOut, FeedOut, HoursOut, RejectIn, StatusFilter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.auth import client_ip
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, _add_link_header, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import add_link_header, paginate
 from campaigns.db import get_session
 from campaigns.domain.rules_nudges import RuleDef
 from campaigns.schemas.nudges import (
@@ -93,7 +94,7 @@ class Rules(MethodView):
         rules = reminders.effective_rules(get_session(), _campaign(campaign_id).id, include_disabled=True)
         page, size = pagination_parameters.page, pagination_parameters.page_size
         pagination_parameters.item_count = len(rules)
-        _add_link_header(page, size, len(rules))
+        add_link_header(page, size, len(rules))
         return [rule_out(rule) for rule in rules[(page - 1) * size:page * size]]
 
     @blp.doc(security=BEARER)

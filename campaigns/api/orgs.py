@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import abort
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.auth import client_ip
 from campaigns.db import get_session
 from campaigns.domain.model import Membership, Organisation, User

@@ -7,7 +7,8 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.schemas.progress import (

@@ -7,7 +7,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from campaigns.api.common import Blueprint
+from campaigns.api.blueprint import Blueprint
 from campaigns.auth import client_ip
 from campaigns.db import get_session
 from campaigns.domain.model import Signup, User

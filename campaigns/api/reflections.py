@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlmodel import col, select
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.domain.model import Reflection
 from campaigns.schemas.reflections import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import abort
 
-from campaigns.api.common import BEARER, Blueprint, caller
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.schemas.reports import ReportOut

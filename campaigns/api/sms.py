@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.api.orgs import org_for
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.schemas.sms import CodeIn, MobileIn, MobileOut, TextOut, UsageOut
 from campaigns.services import mobile, sms

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import url_for
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.domain.model import Action, Signup, Task, User
 from campaigns.schemas.volunteering import (

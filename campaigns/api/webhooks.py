@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from campaigns.api.common import BEARER, Blueprint, caller, paginate
+from campaigns.api.blueprint import BEARER, Blueprint, caller
+from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.schemas.webhooks import DeliveryOut, EndpointIn, EndpointOut, EndpointPatchIn, EndpointSecretOut, TestOut
 from campaigns.services import policy, webhooks

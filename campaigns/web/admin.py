@@ -9,13 +9,13 @@ from flask_login import login_required
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
+from campaigns.pagination import page_of
 from campaigns.schemas.orgs import OrgIn
 from campaigns.services import audit, policy
 from campaigns.services import orgs as org_service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.orgs import audit_entries
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

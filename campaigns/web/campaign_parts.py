@@ -15,12 +15,12 @@ from flask_login import login_required
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
+from campaigns.pagination import page_of
 from campaigns.schemas.campaigns import DeclineIn, GoalIn, GoalPatchIn, PersonalGoalIn, TeamIn, TeamRoleIn
 from campaigns.services import campaign_team, goals, personal_goals, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.campaigns import bp, campaign_for, render_page
-from campaigns.web.pagination import page_of
 
 
 def _back(campaign_id: int, anchor: str):

@@ -13,13 +13,13 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
+from campaigns.pagination import page_of
 from campaigns.schemas.campaigns import CampaignIn, CampaignPatchIn, StageIn
 from campaigns.services import campaign_team, campaign_workspace, goals, personal_goals, policy
 from campaigns.services import campaigns as service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.orgs import org_for
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("campaigns", __name__)
 
@@ -181,5 +181,3 @@ def stage(campaign_id: int):
             flash(_("The campaign is now in %(stage)s.", stage=stage_label(campaign.stage).lower()), "success")
             return redirect(url_for("campaigns.show", campaign_id=campaign.id))
     return render_page(campaign, status, stage_form=form)
-
-from campaigns.web import campaign_parts  # noqa: E402,F401  (registers goal, personal goal and team routes)

@@ -14,13 +14,13 @@ from campaigns.domain import rules_concerns as rules
 from campaigns.domain.model import Concern, Organisation
 from campaigns.downloads import csv_attachment
 from campaigns.limits import text_problem
+from campaigns.pagination import page_of
 from campaigns.schemas.concerns import BoardArgs, ConcernIn, MergeIn, OnBehalfIn
 from campaigns.services import assessments, concern_board, concerns, consent_overview, policy
 from campaigns.services import campaigns as campaign_service
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.orgs import org_for
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("concerns", __name__, url_prefix="/o/<slug>/concerns")
 

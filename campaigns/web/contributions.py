@@ -10,12 +10,12 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Contribution, Goal, User
 from campaigns.downloads import HISTORY_CSV, csv_attachment
+from campaigns.pagination import page_of
 from campaigns.schemas.contributions import ContributionIn, RejectIn
 from campaigns.services import attendance, contributions, policy
 from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("contributions", __name__)
 

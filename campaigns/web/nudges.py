@@ -17,12 +17,12 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import rules_nudges as rn
 from campaigns.extensions import csrf
+from campaigns.pagination import page_of
 from campaigns.schemas.fields import StrictSchema
 from campaigns.schemas.nudges import SettingsIn
 from campaigns.services import inbox, notification_settings, oneclick, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("nudges", __name__)
 
@@ -164,6 +164,3 @@ def unsubscribe(token: str):
     except DomainError as error:
         return render_template("nudges/unsubscribe.html", error=error.message), 400
     return render_template("nudges/unsubscribe.html", done=True, kind=rn.MUTABLE_KINDS.get(kind, kind))
-
-
-from campaigns.web import reminders as _coordinator_pages  # noqa: E402,F401  (more routes on this blueprint)

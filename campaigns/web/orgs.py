@@ -10,11 +10,11 @@ from flask_login import login_required
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation, Role
+from campaigns.pagination import page_of
 from campaigns.schemas.orgs import InvitationIn, OrgSettingsIn, RoleIn
 from campaigns.services import audit, consent_overview, homes, orgs, policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("orgs", __name__, url_prefix="/o/<slug>")
 

@@ -12,11 +12,11 @@ from flask_login import login_required
 from campaigns import auth
 from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
+from campaigns.pagination import page_of
 from campaigns.schemas.privacy import ErasureIn
 from campaigns.services import erasure, privacy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/account/data")
 

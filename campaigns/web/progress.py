@@ -10,10 +10,10 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain import stages
 from campaigns.domain.model import Campaign, Organisation
+from campaigns.pagination import page_of
 from campaigns.services import activity, dashboards, policy, progress, reflections
 from campaigns.web import caching, charts
 from campaigns.web.orgs import org_for
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("progress", __name__)
 

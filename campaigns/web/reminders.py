@@ -14,6 +14,7 @@ from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Organisation, Task
 from campaigns.domain.text import N_
 from campaigns.limits import row_id
+from campaigns.pagination import page_of
 from campaigns.schemas.nudges import RuleChangeIn, RuleIn
 from campaigns.services import nudges as nudge_rows
 from campaigns.services import policy, reminders
@@ -21,7 +22,6 @@ from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.nudges import bp
 from campaigns.web.orgs import org_for
-from campaigns.web.pagination import page_of
 
 ANCHOR_WORDS = {"action_start": N_("the action starts"), "action_end": N_("the action ends"),
                 "task_deadline": N_("a task's deadline"), "campaign_deadline": N_("the campaign's deadline"),

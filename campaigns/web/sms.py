@@ -10,11 +10,11 @@ from flask_login import login_required
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.extensions import csrf
+from campaigns.pagination import page_of
 from campaigns.services import mobile as mobile_service
 from campaigns.services import sms, sms_replies
 from campaigns.services.errors import DomainError, Invalid
 from campaigns.web import forms
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("sms", __name__)
 

@@ -10,12 +10,12 @@ from flask_login import login_required
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation, WebhookEndpoint
+from campaigns.pagination import page_of
 from campaigns.schemas.webhooks import EndpointIn
 from campaigns.services import webhooks
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms
 from campaigns.web.orgs import org_for
-from campaigns.web.pagination import page_of
 
 bp = Blueprint("webhooks", __name__, url_prefix="/o/<slug>/webhooks")
 

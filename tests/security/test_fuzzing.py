@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from campaigns import fuzz
-from campaigns.api.common import BEARER, Blueprint, caller
+from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.extensions import api as api_extension

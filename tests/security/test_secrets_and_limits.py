@@ -15,7 +15,7 @@ from sqlalchemy import JSON, String, TypeDecorator, select
 from sqlmodel import SQLModel
 
 from campaigns import clock
-from campaigns.api.common import MAX_JSON_DEPTH, too_deep
+from campaigns.api.blueprint import MAX_JSON_DEPTH, too_deep
 from campaigns.logs import UTCFormatter
 from campaigns.services import accounts, orgs, security, tokens
 from campaigns.services.errors import Invalid, TooManyAttempts

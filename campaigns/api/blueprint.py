@@ -1,23 +1,19 @@
-"""What every API blueprint uses: the caller, pagination, and shared schemas."""
+"""What every API blueprint is built on: the Blueprint (bearer auth documented, JSON bodies checked before they
+are parsed) and the caller behind the token."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
-from flask import after_this_request, current_app, request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
 from campaigns.auth import current_user
-from campaigns.db import count, get_session
 from campaigns.domain.model import User
-from campaigns.schemas.fields import (
-    StrictSchema,
-)
+from campaigns.schemas.fields import StrictSchema
 
 PREFIX = "/api/v1"
 BEARER = [{"bearer": []}]
@@ -124,54 +120,5 @@ def caller() -> User:
         abort(401, message=_("Send a personal API token as 'Authorization: Bearer cmp_…'."),
               headers={"WWW-Authenticate": 'Bearer realm="campaigns"'})
     return user
-
-
-def paginate(query, pagination_parameters, transform: Callable[[Any], Any] | None = None) -> list:
-    """One page of a select(), counting the total for the X-Pagination and Link headers."""
-    session = get_session()
-    pagination_parameters.item_count = count(session, query)
-    page, size = pagination_parameters.page, pagination_parameters.page_size
-    # a page far past the end is empty (an offset that large would overflow the database driver)
-    beyond = (page - 1) * size >= pagination_parameters.item_count
-    rows = [] if beyond else list(session.exec(query.offset((page - 1) * size).limit(size)))
-    _add_link_header(page, size, pagination_parameters.item_count)
-    return [transform(row) for row in rows] if transform else rows
-
-
-def _add_link_header(page: int, size: int, total: int) -> None:
-    last = max(1, -(-total // size))
-    links = {"first": 1, "last": last}
-    if page > 1:
-        links["prev"] = page - 1
-    if page < last:
-        links["next"] = page + 1
-
-    @after_this_request
-    def _link(response):
-        base = request.base_url
-        response.headers["Link"] = ", ".join(
-            f'<{base}?page={n}&page_size={size}>; rel="{rel}"' for rel, n in links.items()
-        )
-        return response
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
