@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from campaigns.db import make_engine
-from tests.bench import read, routes, scaling, write
+from tests.bench import profile, read, routes, scaling, write
 from tests.bench.bulk import normalise
 from tests.bench.generate import Facts, generate
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="concurrent connections of each read load (default: one per gunicorn worker)")
     parser.add_argument("--quick", action="store_true", help="scale 0.1, 3 s loads: for development")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the generated organisations")
-    parser.add_argument("--only", default="read,write,scaling", help="comma-separated parts to run")
+    parser.add_argument("--only", default="read,write,nudges,scaling", help="comma-separated parts to run")
     parser.add_argument("--pages", default="", help="comma-separated read figures to measure (prefixes of their "
                         "keys: dashboard, section, api, public); default all")
     args = parser.parse_args(argv)
@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                                  pages=[p for p in args.pages.split(',') if p]), results)
     if "write" in parts:
         lines += _write(args, found, results)
+    if "nudges" in parts:
+        lines += _nudges(args, results)
     if "scaling" in parts:
         lines += _scaling(scaling.run(small_url, small, large.url, large, found), large, results)
     print("\n" + "\n".join(lines))
@@ -199,6 +201,20 @@ def _write(args, found: routes.Routes, results: dict) -> list[str]:
     ]
 
 
+def _nudges(args, results: dict) -> list[str]:
+    """Nudges planned and delivered, against their own floor, on SQLite and on PostgreSQL (its own database)."""
+    from tests.bench import bench_nudges
+
+    n, peer = (5_000, 1_000) if args.quick else (50_000, 5_000)
+    lines = [f"Nudges ({n:,} reminders; tests.bench.bench_nudges):"]
+    results["nudges"] = {}
+    for url in (f"sqlite:///{WORK / 'nudges.sqlite'}", args.pg_url.rsplit("/", 1)[0] + "/campaigns_bench_nudges"):
+        found = bench_nudges.measure(url, n, peer)
+        results["nudges"][found["backend"]] = found
+        lines += [f"  {line}" for line in bench_nudges.report(found)]
+    return lines
+
+
 NAMES = {"dashboard": "campaign dashboard", "page": "campaign page", "api": "campaign API"}
 #: the issue's read goals are for the campaign dashboard and the campaign API; the campaign page (the team's
 #: workspace: goals, actions, team, forms) is measured beside them for reference
@@ -219,6 +235,9 @@ def _scaling(s: scaling.ScalingResults, large: Facts, results: dict) -> list[str
         if key in GOAL_KEYS:
             line += f" (goal ≤ {GOALS['statements']}: {mark(big.statements <= GOALS['statements'])})"
         lines.append(f"{line}  [{big.path}]{'' if key in GOAL_KEYS else '  (for reference)'}")
+    lines.append("  where the CPU goes (cProfile, in-process, CPU time by the module that spends it):")
+    for key, found in s.splits.items():
+        lines.append(f"    {NAMES[key]:<18} {found.ms_per_request:6.1f} ms profiled: {profile.describe(found)}")
     web_rss = results.get("read", {}).get("worker_rss_mb")
     sched = scaling.scheduler_rss(large.url)
     results["scaling"] = asdict(s) | {"ratios": {key: s.ratio(key) for key in NAMES}, "scheduler_rss_mb": sched}

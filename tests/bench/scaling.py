@@ -10,12 +10,12 @@ import re
 import statistics
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import event
 
 from campaigns import create_app
-from tests.bench import servers
+from tests.bench import profile, servers
 from tests.bench.generate import Facts
 from tests.bench.routes import Routes
 
@@ -76,6 +76,7 @@ class ScalingResults:
     large: dict[str, Timed]  #: the same on the large one
     small_signups: int
     large_signups: int
+    splits: dict = field(default_factory=dict)  #: by key, on the large organisation: where the CPU goes
 
     def ratio(self, key: str) -> float | None:
         if key in self.small and key in self.large:
@@ -86,6 +87,7 @@ class ScalingResults:
 def run(small_url: str, small: Facts, large_url: str, large: Facts, routes: Routes) -> ScalingResults:
     """The busiest campaign's dashboard, page and API read on both organisations: time and SQL statements."""
     timed: dict[str, dict[str, Timed]] = {"small": {}, "large": {}}
+    splits: dict[str, profile.Split] = {}
     for label, url, facts in (("small", small_url, small), ("large", large_url, large)):
         auth = {"Authorization": f"Bearer {facts.api_token}"}
         targets = (("dashboard", routes.dashboard(campaign_id=facts.hot_campaign_id), None),
@@ -95,8 +97,10 @@ def run(small_url: str, small: Facts, large_url: str, large: Facts, routes: Rout
             for key, path, headers in targets:
                 if path:
                     timed[label][key] = measure(client, counted, path, headers=headers)
+                    if label == "large":
+                        splits[key] = profile.split(client, path, headers=headers)
     return ScalingResults(timed["small"], timed["large"], small.counts.get("signups", 0),
-                          large.counts.get("signups", 0))
+                          large.counts.get("signups", 0), splits)
 
 
 def scheduler_rss(database_url: str, seconds: float = 8.0) -> float | None:
