@@ -84,9 +84,11 @@ def _shown(value):
     return value
 
 
-#: how a moment reads, as Babel skeletons (each locale orders and spells them its own way) and whether the time follows
-MOMENT_STYLES = {"datetime": ("yMMMEd", True), "date": ("yMMMd", False), "time": (None, True),
-                 "day": ("full", True), "weekday": ("full", False), "short": ("MMMEd", True), "text": ("text", False)}
+#: how a moment reads: a Babel skeleton for the day (each locale orders and spells it its own way) and the clock's
+#: pattern, if the time follows
+MOMENT_STYLES = {"datetime": ("yMMMEd", "HH:mm"), "date": ("yMMMd", None), "time": (None, "HH:mm"),
+                 "day": ("full", "HH:mm"), "weekday": ("full", None), "short": ("MMMEd", "HH:mm"),
+                 "text": ("text", None), "stamp": ("yMMMd", "HH:mm:ss")}
 
 
 #: English dates read the British way ("Wednesday 11 March"), like the groups' default zone, Europe/London
@@ -95,7 +97,7 @@ DATES_AS = {"en": "en_GB"}
 
 def local_moment(moment: datetime, zone: str, style: str = "datetime") -> str:
     """A UTC moment as wall-clock time in `zone`, written the way the current language writes dates."""
-    skeleton, with_time = MOMENT_STYLES[style]
+    skeleton, clock_pattern = MOMENT_STYLES[style]
     tz, locale = ZoneInfo(zone), get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     locale = DATES_AS.get(str(locale), locale)
     if skeleton == "text":  # a text message: few characters, in the reader's words ("Tue 03 Mar 12:00")
@@ -104,7 +106,7 @@ def local_moment(moment: datetime, zone: str, style: str = "datetime") -> str:
         day = dates.format_date(moment.astimezone(tz).date(), "full", locale=locale)
     else:
         day = dates.format_skeleton(skeleton, moment, tzinfo=tz, locale=locale) if skeleton else ""
-    clock = dates.format_time(moment, "HH:mm", tzinfo=tz, locale=locale) if with_time else ""
+    clock = dates.format_time(moment, clock_pattern, tzinfo=tz, locale=locale) if clock_pattern else ""
     return ", ".join(part for part in (day, clock) if part)
 
 

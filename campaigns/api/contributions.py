@@ -40,7 +40,7 @@ class CampaignContributions(MethodView):
         campaign = policy.campaign_for(get_session(), caller(), campaign_id, "contribution.review")
         page = paginate(contributions.of_campaign(campaign.id, status=args.get("status")), pagination_parameters)
         audit.log_reads(get_session(), viewer_id=caller().id, subject_ids=[c.user_id for c in page],
-                        what=f"contributions of campaign {campaign.name}")
+                        what="contributions", campaign=campaign.name)
         return page
 
     @blp.doc(security=BEARER)

@@ -116,7 +116,7 @@ class Members(MethodView):
         page = paginate(orgs.members_query(org.id), pagination_parameters, lambda row: {
             **row[0].model_dump(), "display_name": row[1].display_name})
         audit.log_reads(get_session(), viewer_id=caller().id, subject_ids=[m["user_id"] for m in page],
-                        what=f"member list of {org.name}")
+                        what="members", group=org.name)
         return page
 
 
@@ -184,4 +184,7 @@ class Audit(MethodView):
     def get(self, org_id: int, pagination_parameters):
         """The organisation's security events, newest first (coordinators)."""
         org, _ = org_for(org_id, "audit.view")
-        return paginate(audit.org_events(get_session(), org.id), pagination_parameters)
+        rows = paginate(audit.org_events(get_session(), org.id), pagination_parameters)
+        entries = audit.readable(get_session(), rows, viewer=caller())
+        return [{**row.model_dump(include={"id", "action", "actor_id", "target", "at"}), "what": str(entry.what),
+                 "who": entry.who, "about": str(entry.about)} for row, entry in zip(rows, entries, strict=True)]

@@ -10,7 +10,7 @@ from campaigns.api.pagination import paginate
 from campaigns.auth import client_ip
 from campaigns.db import get_session
 from campaigns.schemas.privacy import ErasureIn, ReadOut
-from campaigns.services import erasure, privacy
+from campaigns.services import audit, erasure, privacy
 
 blp = Blueprint("api_privacy", __name__, description="Your data: download it, see who looked at it, erase it.")
 
@@ -46,7 +46,7 @@ class Reads(MethodView):
     def get(self, pagination_parameters):
         """Who looked at your personal data (rosters, consents, shared goals), newest first."""
         query = privacy.reads_query(caller().id)
-        return paginate(query, pagination_parameters, lambda row: {"who": row[1], "what": row[0].what,
+        return paginate(query, pagination_parameters, lambda row: {"who": row[1], **audit.read_out(row[0]),
                                                                    "at": row[0].at})
 
 

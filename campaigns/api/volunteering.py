@@ -178,7 +178,7 @@ class TaskSignups(MethodView):
         tasks = attendance.roster_tasks(session, viewer=viewer, task_id=task_id)
         statuses = (args["status"],) if args.get("status") else ("confirmed", "waitlisted")
         rows = paginate(attendance.roster_query([t.id for t in tasks], statuses), pagination_parameters)  # type: ignore[misc]
-        attendance.log_reads(session, viewer, {u.id for _, u in rows}, f"volunteer roster of task {task_id}")
+        attendance.log_roster_read(session, viewer, {u.id for _, u in rows}, tasks)
         guests = guest_admin.is_guest_in(session, tasks[0].org_id, {u.id for _, u in rows}) if tasks else {}
         return [{**_signup(s), **_person(u), "guest": u.id in guests} for s, u in rows]
 

@@ -79,7 +79,11 @@ class JoinOut(ma.Schema):
 
 class AuditOut(ma.Schema):
     id = ma.fields.Integer()
-    action = ma.fields.String()
+    action = ma.fields.String(metadata={"description": "The event as a stable code (login, role_changed…)."})
+    what = ma.fields.String(metadata={"description": "The event in words, in the request's language."})
     actor_id = ma.fields.Integer(allow_none=True)
-    target = ma.fields.String(allow_none=True)
+    who = ma.fields.String(allow_none=True, metadata={
+        "description": "Who did it, by name where you may see it; null for the system or someone you may not see."})
+    target = ma.fields.String(allow_none=True, metadata={"description": "What it was about, as kind:id."})
+    about = ma.fields.String(metadata={"description": "What it was about, in words, in the request's language."})
     at = ma.fields.DateTime()

@@ -10,7 +10,11 @@ from campaigns.services import erasure
 
 class ReadOut(ma.Schema):
     who = ma.fields.String(metadata={"description": "The display name of the person who looked."})
-    what = ma.fields.String()
+    what = ma.fields.String(metadata={"description": "What they looked at, in words, in the request's language."})
+    code = ma.fields.String(allow_none=True, metadata={
+        "description": "What they looked at, as a stable code (consents, personal_goal, roster_of_action, "
+                       "roster_of_task, members…); null for entries written before the codes."})
+    values = ma.fields.Dict(metadata={"description": "The values the words name (a campaign, a task's title)."})
     at = ma.fields.DateTime()
 
 

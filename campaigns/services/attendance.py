@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
-from campaigns.domain.model import Action, Guest, ReadAccess, Signup, Task, User
-from campaigns.services import messagebus, nudges, security, throttle
+from campaigns.domain.model import Action, Guest, Signup, Task, User
+from campaigns.services import audit, messagebus, nudges, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 from campaigns.services.volunteering import action_for, task_for
 
@@ -79,18 +78,20 @@ def roster(session: Session, *, viewer: User, action_id: int | None = None, task
         guests = is_guest_in(session, tasks[0].org_id, {r.user.id for r in rows})  # type: ignore[misc]
         for row in rows:
             row.guest = guests.get(row.user.id)  # type: ignore[arg-type]
-    log_reads(session, viewer, {r.user.id for r in rows},  # type: ignore[misc]
-              f"volunteer roster of action {action_id}" if action_id else f"volunteer roster of task {task_id}")
+    log_roster_read(session, viewer, {r.user.id for r in rows}, tasks, action_id=action_id)  # type: ignore[misc]
     return rows
 
 
-def log_reads(session: Session, viewer: User, user_ids: set[int], what: str) -> None:
-    """Record who read these people's sign-ups: one INSERT for everyone listed (not the viewer themself)."""
-    rows = [{"viewer_id": viewer.id, "subject_user_id": uid, "what": what, "at": clock.now()}
-            for uid in sorted(user_ids) if uid != viewer.id]
-    if rows:
-        with transaction(session):
-            session.exec(insert(ReadAccess), params=rows)  # type: ignore[call-overload]
+def log_roster_read(session: Session, viewer: User, user_ids: set[int], tasks: list[Task], *,
+                    action_id: int | None = None) -> None:
+    """Record who read these people's sign-ups, naming the action (or the task) whose roster it was."""
+    action = session.get(Action, action_id) if action_id else None
+    if action is not None:
+        audit.log_reads(session, viewer_id=viewer.id, subject_ids=user_ids, what="roster_of_action",  # type: ignore[arg-type]
+                        title=action.title)
+    elif tasks:
+        audit.log_reads(session, viewer_id=viewer.id, subject_ids=user_ids, what="roster_of_task",  # type: ignore[arg-type]
+                        title=tasks[0].title)
 
 
 def record_attendance(session: Session, *, signup_id: int, user: User, attended: bool) -> Signup:

@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import AuditLog, Membership, ReadAccess, User
+from campaigns.domain.text import N_, Text
+from campaigns.i18n import translate
 from campaigns.services import policy
 
 logger = logging.getLogger("campaigns.security")
@@ -36,17 +38,34 @@ def log(
     logger.info("%s actor=%s org=%s target=%s ip=%s", action, actor_id, org_id, target, ip)
 
 
-def log_read(session: Session, *, viewer_id: int, subject_user_id: int, what: str) -> None:
-    """Record that `viewer` looked at another person's personal data. Looking at your own is not logged."""
+#: what someone looked at, by the code a read-access row keeps, in words for the person whose data it was; the
+#: row keeps the code and its values, so each reader reads it in their own language (a code not here: shown as kept,
+#: as rows written before the codes hold their English sentence)
+READ_WORDS = {
+    "consents": N_("your consents"),
+    "personal_goal": N_("your personal goal in the campaign “%(campaign)s”"),
+    "shared_on_home": N_("what you shared, on your worker's home page"),
+    "roster_of_action": N_("the volunteer roster of “%(title)s”"),
+    "roster_of_task": N_("the volunteer roster of the task “%(title)s”"),
+    "contributions_to_check": N_("the contributions to check in “%(campaign)s”"),
+    "contributions": N_("the contributions of the campaign “%(campaign)s”"),
+    "members": N_("the member list of %(group)s"),
+    "guests": N_("the group's guest list"),
+}
+
+
+def log_read(session: Session, *, viewer_id: int, subject_user_id: int, what: str, **values) -> None:
+    """Record that `viewer` looked at another person's personal data (`what`: a READ_WORDS code, with its values).
+    Looking at your own is not logged."""
     if viewer_id != subject_user_id:
-        session.add(ReadAccess(viewer_id=viewer_id, subject_user_id=subject_user_id, what=what))
+        session.add(ReadAccess(viewer_id=viewer_id, subject_user_id=subject_user_id, what=what, details=values))
 
 
-def log_reads(session: Session, *, viewer_id: int, subject_ids, what: str) -> None:
+def log_reads(session: Session, *, viewer_id: int, subject_ids, what: str, **values) -> None:
     """Record that `viewer` saw a list naming these people (a roster, a member list), in one write."""
     # an erased person's rows name no one (None): nothing to log, and None would not sort among ids
     named = {uid for uid in subject_ids if uid is not None and uid != viewer_id}
-    rows = [{"viewer_id": viewer_id, "subject_user_id": uid, "what": what, "at": clock.now()}
+    rows = [{"viewer_id": viewer_id, "subject_user_id": uid, "what": what, "details": values, "at": clock.now()}
             for uid in sorted(named)]
     if rows:
         with transaction(session):
@@ -59,6 +78,24 @@ def org_events(session: Session, org_id: int | None):
     if org_id is not None:
         query = query.where(AuditLog.org_id == org_id)
     return query
+
+
+def read_words(read: ReadAccess) -> str:
+    """What was looked at, in the current language."""
+    words = READ_WORDS.get(read.what)
+    if words is None:
+        return read.what
+    try:
+        return translate(Text(words.msgid, **(read.details or {})))
+    except (KeyError, TypeError, ValueError):  # values that no longer fit the words: the words without them
+        return read.what
+
+
+def read_out(read: ReadAccess) -> dict:
+    """What was looked at, for the API and the data download: in words, beside its stable code and values (a row
+    written before the codes has no code)."""
+    coded = read.what in READ_WORDS
+    return {"what": read_words(read), "code": read.what if coded else None, "values": read.details if coded else {}}
 
 
 def reads_of(session: Session, user_id: int) -> list[ReadAccess]:
@@ -94,12 +131,15 @@ ACTION_WORDS: dict[str, LazyString] = {
     "webhook_created": _l("Added a webhook"), "webhook_changed": _l("Changed a webhook"),
     "webhook_secret_rotated": _l("Made a new webhook secret"),
     "webhook_switched_off": _l("A failing webhook was switched off"),
+    "mobile_verified": _l("Confirmed their mobile number"), "mobile_removed": _l("Removed their mobile number"),
+    "guest_signup_capped": _l("A guest reached the limit of sign-ups for one action"),
+    "guest_messages_stopped": _l("A guest asked for no more messages"), "guest_erased": _l("Erased a guest"),
 }
 #: what a target names, by its kind ("token:12" -> "an API token"); people are named where the viewer may see them
 TARGET_WORDS: dict[str, LazyString] = {
     "token": _l("an API token"), "consent": _l("a consent"), "invitation": _l("an invitation"),
     "webhook": _l("a webhook"),
-    "rule": _l("a reminder rule"), "nudge": _l("a message"),
+    "rule": _l("a reminder rule"), "nudge": _l("a message"), "task": _l("a task"),
 }
 
 
@@ -126,9 +166,14 @@ def readable(session: Session, entries: list[AuditLog], *, viewer: User) -> list
     def name(user_id: int | None) -> str | None:
         return names.get(user_id) if user_id in visible else None
 
-    return [Entry(at=e.at, what=ACTION_WORDS.get(e.action) or e.action.replace("_", " ").capitalize(),
+    return [Entry(at=e.at, what=action_words(e.action),
                   who=name(e.actor_id), who_hidden=e.actor_id is not None and e.actor_id not in visible,
                   about=_about(session, e.target, name), ip=e.ip) for e in entries]
+
+
+def action_words(action: str) -> str | LazyString:
+    """A recorded action in words (a code without words reads as itself, which a test keeps from happening)."""
+    return ACTION_WORDS.get(action) or action
 
 
 def _user_of(session: Session, target: str | None) -> int | None:

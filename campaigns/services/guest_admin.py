@@ -36,7 +36,7 @@ def guests_of(session: Session, *, viewer: User, org: Organisation) -> list[Gues
              .where(Guest.org_id == org.id, col(Guest.confirmed_at).is_not(None))
              .order_by(col(Guest.confirmed_at).desc()))
     rows = [GuestRow(guest, user, _places(session, org.id, user.id)) for guest, user in session.exec(query)]
-    audit.log_reads(session, viewer_id=viewer.id, subject_ids={r.user.id for r in rows}, what="guests of the group")
+    audit.log_reads(session, viewer_id=viewer.id, subject_ids={r.user.id for r in rows}, what="guests")
     return rows
 
 

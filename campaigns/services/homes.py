@@ -186,7 +186,7 @@ def clients_shared(session: Session, *, worker: User, org: Organisation) -> list
         if "sign_up" in share.scopes:
             share.signups = upcoming_signups(session, share.client, org)
     audit.log_reads(session, viewer_id=worker.id, subject_ids=[s.client.id for s in shares],
-                    what="what they shared, on their worker's home"[:120])
+                    what="shared_on_home")
     return shares
 
 

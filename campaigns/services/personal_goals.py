@@ -88,7 +88,7 @@ def log_views(session: Session, *, worker: User, campaign: Campaign, goals: list
     with transaction(session):
         for goal in goals:
             audit.log_read(session, viewer_id=worker.id, subject_user_id=goal.user_id,  # type: ignore[arg-type]
-                           what=f"personal goal in campaign “{campaign.name}”"[:120])
+                           what="personal_goal", campaign=campaign.name)
 
 
 def shared_with_me(session: Session, *, worker: User, campaign: Campaign) -> list[tuple[PersonalGoal, str]]:

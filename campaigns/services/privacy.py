@@ -117,7 +117,7 @@ def _campaigns(session: Session, user: User) -> list[dict[str, Any]]:
 
 
 def _reads(session: Session, user: User) -> list[dict[str, Any]]:
-    return [{"who": name, "what": r.what, "at": _value(r.at)} for r, name in session.exec(reads_query(user.id))]
+    return [{"who": name, **audit.read_out(r), "at": _value(r.at)} for r, name in session.exec(reads_query(user.id))]
 
 
 def _own(model: Any, column: str = "user_id", **kwargs) -> Callable[[Session, User], list[dict[str, Any]]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context
 
@@ -22,13 +21,11 @@ def my_orgs():
 
 def local_time(moment: datetime | None, zone: str | None = None, fmt: str = "datetime") -> str:
     """A UTC moment as wall-clock time in `zone` (default: the viewer's), in the viewer's language; `fmt` is one
-    of i18n.MOMENT_STYLES (datetime, date, time, day, weekday)."""
+    of i18n.MOMENT_STYLES (datetime, date, time, day, weekday, stamp)."""
     if moment is None:
         return ""
     user = current_user()
     zone = zone or (user.timezone if user else "UTC")
-    if "%" in fmt:  # a strftime pattern: numbers only, the same in every language
-        return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
     return local_moment(moment, zone, fmt)
 
 

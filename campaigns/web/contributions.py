@@ -12,7 +12,7 @@ from campaigns.domain.model import Contribution, Goal, User
 from campaigns.downloads import HISTORY_CSV, csv_attachment
 from campaigns.pagination import page_of
 from campaigns.schemas.contributions import ContributionIn, RejectIn
-from campaigns.services import attendance, contributions, policy
+from campaigns.services import audit, contributions, policy
 from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms
@@ -51,7 +51,8 @@ def review(campaign_id: int):
     campaign = policy.campaign_for(session, current_user(), campaign_id, "contribution.review")
     page = page_of(contributions.pending_of_campaign(campaign.id))
     people = {c.user_id: session.get(User, c.user_id) for c in page.items if c.user_id}
-    attendance.log_reads(session, current_user(), set(people), f"contributions to check in campaign {campaign.id}")
+    audit.log_reads(session, viewer_id=current_user().id, subject_ids=people, what="contributions_to_check",
+                    campaign=campaign.name)
     goals = {c.goal_id: session.get(Goal, c.goal_id) for c in page.items}
     return render_template("volunteering/contributions_review.html", campaign=campaign, page=page, people=people,
                            goals=goals, for_another=contributions.waiting_for_another(session, page.items,

@@ -55,7 +55,7 @@ HOME_SECTIONS: list[tuple[str, str, str]] = [
 def _members_page(org: Organisation, invite_form=None, status=200):
     members = orgs.members(get_session(), org.id)
     audit.log_reads(get_session(), viewer_id=current_user().id, subject_ids=[u.id for _, u in members],
-                    what=f"member list of {org.name}")
+                    what="members", group=org.name)
     return render_template(
         "orgs/members.html", org=org, members=members, roles=[r.value for r in Role],
         invite_form=invite_form or forms.Form(values={"role": "client"}), invited_link=request.args.get("sent"),

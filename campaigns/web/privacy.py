@@ -14,11 +14,12 @@ from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.pagination import page_of
 from campaigns.schemas.privacy import ErasureIn
-from campaigns.services import erasure, privacy
+from campaigns.services import audit, erasure, privacy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 
 bp = Blueprint("privacy", __name__, url_prefix="/account/data")
+bp.add_app_template_global(audit.read_words)
 
 
 class ErasureFormIn(ErasureIn):

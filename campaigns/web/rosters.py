@@ -10,7 +10,7 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Campaign, Goal, Signup, Task, User
 from campaigns.schemas.volunteering import AttendanceIn, CheckInIn, MessageIn
-from campaigns.services import attendance, contributions, volunteering
+from campaigns.services import attendance, audit, contributions, volunteering
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms
 from campaigns.web.volunteering import task_home
@@ -27,7 +27,8 @@ def _roster_page(*, action_id: int | None = None, task_id: int | None = None):
     campaign = session.get(Campaign, subject.campaign_id)
     pending = list(session.exec(contributions.pending_of_campaign(subject.campaign_id, action_id=action_id)))
     people = {c.user_id: session.get(User, c.user_id) for c in pending if c.user_id}
-    attendance.log_reads(session, me, set(people), f"contributions to check in campaign {campaign.id}")
+    audit.log_reads(session, viewer_id=me.id, subject_ids=people, what="contributions_to_check",
+                    campaign=campaign.name)
     return render_template("volunteering/roster.html", subject=subject, is_action=action_id is not None,
                            campaign=campaign, tasks=tasks, rows=rows, pending=pending, people=people,
                            goals=_goal_names(session, pending),

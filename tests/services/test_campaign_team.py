@@ -162,7 +162,7 @@ def test_a_worker_sees_a_shared_goal_only_with_a_live_consent_and_each_look_is_l
     assert (goal.text, name) == ("Speak at the meeting", "Client Alex")
     reads = session.exec(select(ReadAccess)).all()
     assert [(r.viewer_id, r.subject_user_id) for r in reads] == [(people.worker.id, people.client.id)]
-    assert "personal goal" in reads[0].what
+    assert (reads[0].what, reads[0].details) == ("personal_goal", {"campaign": campaign.name})
     consent.revoked_at = clock.now()
     session.add(consent)
     session.commit()

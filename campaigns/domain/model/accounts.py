@@ -144,8 +144,10 @@ class ReadAccess(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     viewer_id: int = Field(foreign_key="user.id", index=True)
     subject_user_id: int = Field(foreign_key="user.id", index=True)
+    #: a code of services.audit.READ_WORDS (older rows: an English sentence), and the values its words take
     what: str = Field(max_length=120)
     at: datetime = utc_field(default_now=True, index=True)
+    details: dict = json_field()
 
 
 class Consent(SQLModel, table=True):
