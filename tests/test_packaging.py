@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "campaigns", "templates")
+SOURCES = ("pyproject.toml", "README.md", "campaigns", "templates")
 
 SERVE = """
 import importlib.util, json, pathlib, sys
