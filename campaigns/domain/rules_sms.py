@@ -4,6 +4,7 @@ number of segments, and reading a reply's keyword (the CTIA keywords). No databa
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 #: the GSM 03.38 default alphabet (3GPP TS 23.038), one septet each (ESC, 0x1B, is not a character of its own)
@@ -72,20 +73,49 @@ def fit(template: str, *, shrinkable: str, limit: int = 2) -> str:
 
 
 # -- replies ---------------------------------------------------------------------------------------------------
-#: CTIA opt-out and opt-in keywords, HELP, and our two answers. CANCEL steps back from a sign-up here (as NO
-#: does); it does not switch texts off.
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT"})
-START_WORDS = frozenset({"START", "UNSTOP"})
-HELP_WORDS = frozenset({"HELP", "INFO"})
-YES_WORDS = frozenset({"YES", "Y"})
-NO_WORDS = frozenset({"NO", "N", "CANCEL"})
-KEYWORDS = {**dict.fromkeys(STOP_WORDS, "stop"), **dict.fromkeys(START_WORDS, "start"),
-            **dict.fromkeys(HELP_WORDS, "help"), **dict.fromkeys(YES_WORDS, "yes"), **dict.fromkeys(NO_WORDS, "no")}
+#: What a one-word reply means, in English and Spanish. The English opt-out and opt-in words are the CTIA ones
+#: and those Twilio acts on by default (REVOKE and OPTOUT too); the Spanish ones are those Spanish-language SMS
+#: programmes in the US and Mexico use (BAJA, PARAR, ALTO, DETENER; ALTA, COMENZAR; AYUDA). CANCEL is an opt-out
+#: word for CTIA and Twilio, so it switches texts off, and since it answers a text about a place it also steps
+#: back from it, as NO does. Accents do not count (SÍ is SI).
+ENGLISH = {
+    "stop": {"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "REVOKE", "OPTOUT"},
+    "start": {"START", "UNSTOP"},
+    "help": {"HELP", "INFO"},
+    "yes": {"YES", "Y"},
+    "no": {"NO", "N"},
+    "cancel": {"CANCEL"},
+}
+SPANISH = {
+    "stop": {"BAJA", "PARAR", "ALTO", "DETENER"},
+    "start": {"ALTA", "COMENZAR"},
+    "help": {"AYUDA"},
+    "yes": {"SI"},
+    "no": {"NO"},
+    "cancel": {"CANCELAR"},
+}
+KEYWORDS = {word: meaning for table in (SPANISH, ENGLISH) for meaning, words in table.items() for word in words}
+#: words that are Spanish only (NO is both): a stranger who writes one is answered in Spanish
+SPANISH_ONLY = frozenset(set().union(*SPANISH.values()) - set().union(*ENGLISH.values()))
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _bare(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.upper()) if not unicodedata.combining(c))
+
+
+def _alone(body: str) -> str | None:
+    words = _WORD.findall(body)
+    return _bare(words[0]) if len(words) == 1 else None
+
+
 def keyword(body: str) -> str | None:
-    """What a reply asks: "stop", "start", "help", "yes", "no", or None for anything else. Only a reply that
-    is the keyword alone counts ("Stop." and " yes!" do; "yes but late" does not): a sentence goes to people."""
-    words = _WORD.findall(body.upper())
-    return KEYWORDS.get(words[0]) if len(words) == 1 else None
+    """What a reply asks: "stop", "start", "help", "yes", "no", "cancel" (no and stop), or None for anything
+    else. Only a reply that is the keyword alone counts ("Stop." and " sí!" do; "yes but late" does not): a
+    sentence goes to people."""
+    return KEYWORDS.get(_alone(body) or "")
+
+
+def language_of(body: str) -> str | None:
+    """"es" when the reply is a Spanish-only keyword, else None (English, both, or not a keyword)."""
+    return "es" if _alone(body) in SPANISH_ONLY else None

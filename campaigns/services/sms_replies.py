@@ -1,8 +1,12 @@
-"""Replies to our texts (two-way SMS): YES confirms, NO or CANCEL steps back from the sign-up the text was
-about (the waiting list moves up), STOP / STOPALL / UNSUBSCRIBE / END / QUIT switches texts off for the number
-at once and is answered once, START switches them back on, HELP says who we are and how to stop. Anything else
-gets one kind answer and goes to the coordinators' inboxes, the only place the sender's number is shown.
+"""Replies to our texts (two-way SMS): YES confirms, NO steps back from the sign-up the text was about (the
+waiting list moves up), STOP / STOPALL / UNSUBSCRIBE / END / QUIT switches texts off for the number at once and
+is answered once, CANCEL does both (it is an opt-out word for carriers and Twilio), START switches them back on,
+HELP says who we are and how to stop; the Spanish words too (see rules_sms). Anything else gets one kind answer
+and goes to the coordinators' inboxes, the only place the sender's number is shown. Answers speak the number
+owner's language (a stranger's: that of the word they sent).
 
+When Twilio's Advanced Opt-Out has handled the keyword itself (the webhook's OptOutType), Twilio has already
+switched the number off or on and answered: its change is mirrored here and our own answer is not sent.
 A replayed webhook (the same MessageSid) is recognised by the text log and changes nothing.
 """
 
@@ -12,6 +16,7 @@ import logging
 import re
 from datetime import timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
@@ -29,11 +34,15 @@ E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 #: a free-text reply is answered at most once in this long, so two auto-responders never talk forever
 ANSWER_QUIET = timedelta(hours=24)
 #: keywords answered even from a number that replied STOP (CTIA: HELP always works; STOP's own confirmation)
-ANSWERED_WHEN_STOPPED = ("stop", "start", "help")
+ANSWERED_WHEN_STOPPED = ("stop", "cancel", "start", "help")
+#: Twilio's OptOutType values: the keyword kinds Twilio itself acted on and answered
+PROVIDER_KINDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 
 
-def receive(session: Session, *, number: str, body: str, sid: str) -> TextMessage | None:
-    """Handle one text someone sent us. Returns the answer sent (None: nothing to answer, or a replay)."""
+def receive(session: Session, *, number: str, body: str, sid: str,
+            opt_out_type: str | None = None) -> TextMessage | None:
+    """Handle one text someone sent us. Returns the answer sent (None: nothing to answer, or a replay).
+    `opt_out_type`: what Twilio's Advanced Opt-Out made of it (STOP, START or HELP), if it did."""
     if not E164.match(number or ""):
         raise Invalid(_("The sender's number is not a phone number."), field="From")
     if not sid:
@@ -48,11 +57,29 @@ def receive(session: Session, *, number: str, body: str, sid: str) -> TextMessag
                                 number=number, kind="reply", body=(body or "")[:1600], encoding=counted.encoding,
                                 segments=counted.count, provider_sid=sid[:64], status="received"))
     org = session.get(Organisation, org_id) if org_id else None
-    word = rules_sms.keyword(body or "")
-    words = _answer(session, word, number=number, body=body or "", person=person, org=org)
-    if not words or (word not in ANSWERED_WHEN_STOPPED and sms.opted_out(session, number)):
-        return None  # a number that said STOP hears nothing more, but for STOP itself, START and HELP
-    return _send_answer(session, number, words, org, person)
+    word, by_provider = _meaning(body or "", opt_out_type)
+    with force_locale(person.locale if person else rules_sms.language_of(body or "") or _default_locale()):
+        words = _answer(session, word, number=number, body=body or "", person=person, org=org)
+        if by_provider and word in ANSWERED_WHEN_STOPPED:
+            return None  # Twilio has answered it (and after its STOP, refuses to text the number anyway)
+        if not words or (word not in ANSWERED_WHEN_STOPPED and sms.opted_out(session, number)):
+            return None  # a number that said STOP hears nothing more, but for STOP itself, START and HELP
+        return _send_answer(session, number, words, org, person)
+
+
+def _meaning(body: str, opt_out_type: str | None) -> tuple[str | None, bool]:
+    """The reply's keyword, and whether Twilio acted on it. Twilio's reading wins where ours differs (a keyword
+    added in its console), except that its STOP for CANCEL is our "cancel" (which stops too)."""
+    ours, theirs = rules_sms.keyword(body), PROVIDER_KINDS.get((opt_out_type or "").upper())
+    if theirs is None:
+        return ours, False
+    return (ours if (ours, theirs) == ("cancel", "stop") else theirs), True
+
+
+def _default_locale() -> str:
+    from flask import current_app
+
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _answer(session: Session, word: str | None, *, number: str, body: str, person: User | None,
@@ -67,6 +94,8 @@ def _answer(session: Session, word: str | None, *, number: str, body: str, perso
                  "again. Any other reply goes to the group's coordinators.", group=group)
     if word in ("yes", "no"):
         return _yes_or_no(session, word, number=number, person=person)
+    if word == "cancel":
+        return _cancel(session, number=number, person=person)
     return _pass_on(session, number=number, body=body, person=person, org=org)
 
 
@@ -74,6 +103,13 @@ def _stop(session: Session, number: str) -> str | None:
     with transaction(session):
         newly = sms._opt_out(session, number)
     return _("You won't get any more texts from us. Reply START to have them again.") if newly else None
+
+
+def _cancel(session: Session, *, number: str, person: User | None) -> str | None:
+    """CANCEL: step back from the place the text was about, and no more texts (answered once, like STOP)."""
+    stepped_back = _yes_or_no(session, "no", number=number, person=person)
+    stopped = _stop(session, number)
+    return f"{stepped_back} {stopped}" if stopped else None
 
 
 def _start(session: Session, number: str) -> str | None:
@@ -125,11 +161,12 @@ def _pass_on(session: Session, *, number: str, body: str, person: User | None, o
             _("Sorry, this number isn't linked to a group here, so no one will read this reply.")
     from campaigns.services.audiences import coordinators
 
-    who = person.display_name if person else _("Someone we texted")
     with transaction(session):
         for coordinator in sorted(coordinators(session, org.id, None)):
-            inbox.deliver(session, user_id=coordinator, kind="sms_reply", title=_("A reply to a text"),
-                          body=_("%(who)s (%(number)s) replied: %(body)s", who=who, number=number, body=body))
+            with force_locale(session.get(User, coordinator).locale):  # in the reader's language
+                who = person.display_name if person else _("Someone we texted")
+                inbox.deliver(session, user_id=coordinator, kind="sms_reply", title=_("A reply to a text"),
+                              body=_("%(who)s (%(number)s) replied: %(body)s", who=who, number=number, body=body))
     if _answered_lately(session, number):
         return None
     return _("Thank you for your message. We've passed it on to the coordinators of %(group)s.", group=org.name)

@@ -66,7 +66,7 @@ def inbound():
     form = signed_form()
     try:
         sms_replies.receive(get_session(), number=form.get("From", "")[:20], body=form.get("Body", "")[:1600],
-                            sid=form.get("MessageSid", "")[:64])
+                            sid=form.get("MessageSid", "")[:64], opt_out_type=form.get("OptOutType", "")[:10])
     except Invalid as error:
         return Response(error.message, status=400, mimetype="text/plain")
     return Response(EMPTY_TWIML, mimetype="text/xml")

@@ -59,10 +59,54 @@ def test_no_steps_back_and_the_first_on_the_waiting_list_gets_the_place(session,
     assert _status(session, mine) == "cancelled" and _status(session, waiting) == "confirmed"
 
 
-def test_cancel_is_a_no(session, place):
+def test_cancel_steps_back_and_switches_texts_off_as_carriers_and_twilio_read_it(session, place):
+    mine, waiting = place
+    answer = reply(session, "CANCEL")
+    assert _status(session, mine) == "cancelled" and _status(session, waiting) == "confirmed"
+    assert session.get(TextOptOut, MOBILE) is not None
+    assert "no longer signed up" in answer.body and "START" in answer.body
+    assert reply(session, "cancel") is None  # answered once
+
+
+# -- in Spanish -----------------------------------------------------------------------------------------------
+def test_spanish_words_work_and_are_answered_in_the_owners_language(session, org, place, texter):
+    from campaigns.services import accounts
+
+    accounts.update_profile(session, texter, locale="es")
     mine, _ = place
-    reply(session, "CANCEL")
-    assert _status(session, mine) == "cancelled"
+    assert "Gracias" in reply(session, "Sí").body
+    assert session.get(Signup, mine.id, populate_existing=True).reconfirmed_at is not None
+    assert "START" in reply(session, "BAJA").body and session.get(TextOptOut, MOBILE) is not None
+    answer = reply(session, "alta")
+    assert session.get(TextOptOut, MOBILE) is None and "SMS" in answer.body and "back on" not in answer.body
+
+
+def test_an_english_owner_who_writes_baja_is_answered_in_english(session, texter):
+    assert "You won't get any more texts" in reply(session, "baja").body
+
+
+def test_a_stranger_writing_ayuda_is_answered_in_spanish(session, place):
+    answer = reply(session, "AYUDA", number="+447700900997")
+    assert "BAJA" in answer.body and "texts about actions" not in answer.body
+
+
+# -- Twilio's own Advanced Opt-Out -------------------------------------------------------------------------
+def test_a_keyword_twilio_answered_is_mirrored_and_not_answered_twice(session, texter):
+    assert reply_as_twilio(session, "BASTA", "STOP") is None  # a word added in Twilio's console
+    assert session.get(TextOptOut, MOBILE) is not None
+    assert reply_as_twilio(session, "START", "START") is None and session.get(TextOptOut, MOBILE) is None
+    assert reply_as_twilio(session, "HELP", "HELP") is None
+
+
+def test_twilios_stop_for_cancel_still_steps_back_from_the_place(session, place):
+    mine, waiting = place
+    assert reply_as_twilio(session, "CANCEL", "STOP") is None
+    assert _status(session, mine) == "cancelled" and session.get(TextOptOut, MOBILE) is not None
+
+
+def reply_as_twilio(session, body, opt_out_type):
+    return sms_replies.receive(session, number=MOBILE, body=body, sid=f"SMin{next(_sids)}",
+                               opt_out_type=opt_out_type)
 
 
 @pytest.mark.parametrize("word", ["STOP", "stopall", "Unsubscribe", "end", "QUIT", " stop. "])
@@ -146,6 +190,17 @@ def test_the_inbound_webhook_handles_a_signed_stop_and_refuses_a_forged_one(app,
         assert replay.status_code == 200 and len(server.accepted) == 1
 
 
+def test_a_signed_webhook_that_twilio_answered_itself_is_mirrored_without_a_second_answer(app, session, client,
+                                                                                           texter):
+    with LoopbackTwilio() as server:
+        configure(app, server)
+        form = {"From": MOBILE, "To": "+447700900000", "Body": "Stop", "MessageSid": "SM" + "b" * 32,
+                "OptOutType": "STOP"}
+        assert client.post("/sms/inbound", data=form, headers=_signed(app, "/sms/inbound", form)).status_code == 200
+        session.commit()
+        assert session.get(TextOptOut, MOBILE) is not None and server.accepted == []
+
+
 def test_a_signed_webhook_without_a_sender_is_a_400(app, client):
     with LoopbackTwilio() as server:
         configure(app, server)
@@ -164,8 +219,10 @@ def test_the_dev_page_replies_as_the_recipient(session, client, place):
 
 
 # -- STOP really stops --------------------------------------------------------------------------------------
-REPLIES = st.sampled_from(["STOP", "stop", "End", "QUIT", "unsubscribe", "STOPALL", "START", "HELP", "YES", "NO",
-                           "hello there", "Stop please"])
+STOPS = {"STOP", "stop", "End", "QUIT", "unsubscribe", "STOPALL", "CANCEL", "baja", "Parar", "cancelar"}
+STARTS = {"START", "alta", "Comenzar"}
+REPLIES = st.sampled_from(sorted(STOPS | STARTS) + ["HELP", "Ayuda", "YES", "sí", "NO", "hello there",
+                                                   "Stop please"])
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -186,12 +243,11 @@ def test_stop_stops_every_later_text_until_start(session, org, texter, steps):
             assert sent is not stopped
             continue
         reply(session, step)
-        word = {"STOP": "stop", "stop": "stop", "End": "stop", "QUIT": "stop", "unsubscribe": "stop",
-                "STOPALL": "stop", "START": "start"}.get(step)
+        word = "stop" if step in STOPS else "start" if step in STARTS else None
         after = session.exec(select(TextMessage).where(TextMessage.direction == "out")).all()
         new = [t for t in after if t.id not in {b.id for b in before}]
         assert all(t.kind == "answer" for t in new)  # a reply only ever brings its answer
-        if stopped and word != "start" and step != "HELP":
+        if stopped and word != "start" and step not in ("HELP", "Ayuda"):
             assert new == []  # after STOP, silence but for HELP: not even an answer to a second STOP, or words
         stopped = {"stop": True, "start": False}.get(word, stopped)
         assert (session.get(TextOptOut, MOBILE) is not None) is stopped

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.domain.rules_sms import GSM7_BASIC, GSM7_EXTENDED, fit, keyword, segments
+from campaigns.domain.rules_sms import GSM7_BASIC, GSM7_EXTENDED, fit, keyword, language_of, segments
 
 
 def test_plain_text_is_gsm7_and_one_segment_holds_160_characters():
@@ -81,7 +81,20 @@ def test_keywords_are_read_alone_in_any_case_and_punctuation():
     assert {keyword(w) for w in ("unsubscribe", "END", "quit")} == {"stop"}
     assert keyword("start") == "start" and keyword("Help!") == "help"
     assert keyword("yes") == "yes" and keyword("Y") == "yes"
-    assert keyword("no") == "no" and keyword("cancel") == "no"
+    assert keyword("no") == "no" and keyword("cancel") == "cancel"
+    assert {keyword(w) for w in ("REVOKE", "optout")} == {"stop"}  # Twilio's defaults too
+
+
+def test_spanish_keywords_mean_the_same_with_or_without_accents():
+    assert {keyword(w) for w in ("BAJA", "parar", "Alto", "detener")} == {"stop"}
+    assert {keyword(w) for w in ("ALTA", "comenzar")} == {"start"}
+    assert keyword("Ayuda") == "help" and keyword("cancelar") == "cancel"
+    assert keyword("Sí") == keyword("si") == keyword("SÍ!") == "yes" and keyword("No") == "no"
+
+
+def test_a_spanish_only_keyword_says_its_language_and_a_shared_one_does_not():
+    assert language_of("baja") == language_of("Sí") == "es"
+    assert language_of("NO") is None and language_of("STOP") is None and language_of("sí claro") is None
 
 
 def test_a_sentence_is_not_a_keyword():
