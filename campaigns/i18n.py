@@ -170,6 +170,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang,
                                  translate=translate)
     app.jinja_env.filters.update(percent=percent, words=word_list)
+    app.after_request(_say_the_language)
+
+
+def _say_the_language(response):
+    """Every page and API answer names its language, and caches keep one copy per language asked for."""
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Content-Language", html_lang())
+        response.vary.add("Accept-Language")
+    return response
 
 
 #: words kept as stored values and translated where a page shows them (`_(member.role)`, `_(nudge.status)`…)

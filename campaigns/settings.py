@@ -109,6 +109,15 @@ class Config:
     API_TITLE = "Campaigns API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
+    API_SPEC_OPTIONS = {"info": {"description": (
+        "Advocacy campaigns for the Social Action Model. Authenticate with a personal token (My account → API tokens) "
+        "as `Authorization: Bearer cmp_…`.\n\n"
+        "**Languages.** Problem titles and details, field messages and any words in an answer (`what`, `about`…) "
+        "are in the language of the request's `Accept-Language` (`en`, `es`), else the token owner's own language; "
+        "the answer's `Content-Language` names it. Codes, field names and `type` never change with the language, "
+        "and what people typed stays as they typed it.\n\n"
+        "**Errors** are RFC 9457 `application/problem+json`; a validation error is a 422 with `errors` per field. "
+        "**Lists** take `page` and `page_size` and answer with `X-Pagination` and `Link` headers.")}}
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"

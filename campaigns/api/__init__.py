@@ -28,6 +28,10 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "A personal API token (cmp_…)."}
     )
+    api.spec.components.parameter("Accept-Language", "header", {
+        "name": "Accept-Language", "schema": {"type": "string", "example": "es"},
+        "description": "The language of problem titles, field messages and words in the answer (en, es); "
+                       "without it, the token owner's own language."})
     for name in BLUEPRINTS:
         module = importlib.import_module(f"campaigns.api.{name}")
         csrf.exempt(module.blp)

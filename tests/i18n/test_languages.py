@@ -95,3 +95,26 @@ def test_the_domain_s_words_are_translated_with_their_values_at_the_edge(app):
     with app.test_request_context(headers={"Accept-Language": "es"}):
         assert translate(reason) == spanish("The campaign is already in the %(stage)s stage.",
                                             stage=spanish("Collaboration"))
+
+
+def test_a_refused_request_names_each_field_in_the_requests_language(api, people):
+    me = api(people.coordinator)
+    refused = me.post(f"/api/v1/orgs/{people.org.id}/campaigns", json={"bogus": 1, "name": 5},
+                      headers={"Accept-Language": "es"})
+    assert refused.status_code == 422 and refused.headers["Content-Language"] == "es"
+    errors = refused.get_json()["errors"]
+    assert errors["bogus"] == [spanish("Unknown field.")] and errors["name"] == [spanish("Not a valid string.")]
+    assert errors["starts_on"] == [spanish("Missing data for required field.")] != ["Missing data for required field."]
+
+
+def test_answers_name_their_language_and_caches_keep_one_per_language(client, api, people):
+    answer = api(people.client).get("/api/v1/me", headers={"Accept-Language": "es"})
+    assert answer.headers["Content-Language"] == "es"
+    assert "Accept-Language" in {v.strip() for v in answer.headers["Vary"].split(",")}
+    assert client.get("/login", headers={"Accept-Language": "en"}).headers["Content-Language"] == "en"
+
+
+def test_the_openapi_document_says_which_language_the_api_answers_in(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert "Accept-Language" in document["info"]["description"]
+    assert document["components"]["parameters"]["Accept-Language"]["in"] == "header"
