@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from campaigns.delivery import dispatcher
-from campaigns.services import digests, guests, installation, outcomes, planner, privacy, progress, webhooks
+from campaigns import nudges
+from campaigns.services import guests, installation, outcomes, privacy, progress, webhooks
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,13 @@ JOBS: list[Job] = [
     Job(id="webhook_deliveries", func=webhooks.plan_deliveries, seconds=30,
         misfire_grace_seconds=60),
     Job(id="webhook_health", func=webhooks.switch_off_failing, seconds=900),
-    # nudges (delivery/dispatcher, services/planner, services/digests): see README "Nudges and the scheduler"
-    Job(id="nudges_dispatch", func=dispatcher.dispatch_due, seconds=10,
+    # nudges (campaigns/nudges, its public face): see README "Nudges and the scheduler"
+    Job(id="nudges_dispatch", func=nudges.dispatch_due, seconds=10,
         seconds_setting="SCHEDULER_TICK_SECONDS", misfire_grace_seconds=60, lane="delivery"),
-    Job(id="nudges_recover_leases", func=dispatcher.recover_leases, seconds=60),
-    Job(id="nudges_sweep", func=planner.sweep, seconds=900),
-    Job(id="nudges_digests", func=digests.build_digests, seconds=900),
+    Job(id="nudges_recover_leases", func=nudges.recover_leases, seconds=60),
+    Job(id="nudges_sweep", func=nudges.sweep, seconds=900),
+    Job(id="nudges_digests", func=nudges.build_digests, seconds=900),
     # guests' unconfirmed requests for a place lapse after their group's hold time (services/guests)
     Job(id="guest_holds", func=guests.release_lapsed, seconds=300),
-    Job(id="nudges_coordinator_digests", func=digests.build_coordinator_digests, seconds=900),
+    Job(id="nudges_coordinator_digests", func=nudges.build_coordinator_digests, seconds=900),
 ]

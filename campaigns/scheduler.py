@@ -25,8 +25,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from campaigns.db import session_scope
-from campaigns.delivery.dispatcher import stopping
 from campaigns.jobs import JOBS, Job
+from campaigns.nudges.dispatch.dispatcher import stopping
 
 log = logging.getLogger("campaigns.scheduler")
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from campaigns import clock
-from campaigns.delivery import dispatcher
 from campaigns.domain.model import Action, CampaignMember, InboxItem, Nudge, Signup, Task, User
+from campaigns.nudges.dispatch import dispatcher
 from campaigns.services import actions, signups
 
 #: a Monday at noon in London (GMT): no quiet hours, no DST edge

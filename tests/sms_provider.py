@@ -117,8 +117,8 @@ def configure(app, server: LoopbackTwilio, **more) -> None:
 def give_mobile(session, person, number: str) -> None:
     """A verified mobile for `person`, with texts chosen for every kind that may go by text."""
     from campaigns import clock
-    from campaigns.domain import rules_nudges as rn
     from campaigns.domain.model import NotificationSettings
+    from campaigns.nudges.planning import rules as rn
 
     person.mobile, person.mobile_verified_at = number, clock.now()
     session.add(person)

@@ -7,7 +7,11 @@ from flask.views import MethodView
 from campaigns.api.blueprint import BEARER, Blueprint, caller
 from campaigns.api.pagination import add_link_header, paginate
 from campaigns.db import get_session
-from campaigns.domain.rules_nudges import RuleDef
+from campaigns.nudges import inbox
+from campaigns.nudges import outbox as nudge_rows
+from campaigns.nudges import settings as notification_settings
+from campaigns.nudges.planning import reminders
+from campaigns.nudges.planning.rules import RuleDef
 from campaigns.schemas.nudges import (
     InboxItemOut,
     NudgeFilter,
@@ -18,8 +22,7 @@ from campaigns.schemas.nudges import (
     SettingsIn,
     SettingsOut,
 )
-from campaigns.services import inbox, notification_settings, policy, reminders
-from campaigns.services import nudges as nudge_rows
+from campaigns.services import policy
 
 blp = Blueprint("api_nudges", __name__, description="Inbox, notification settings, reminder rules and deliveries.")
 

@@ -9,12 +9,13 @@ from sqlmodel import col, select
 
 from campaigns.db import transaction
 from campaigns.domain.model import Campaign
-from campaigns.services.nudges import NudgeSpec, plan
+from campaigns.nudges.outbox import NudgeSpec, plan
 
 
 def build(world) -> None:
-    from campaigns.delivery import dispatcher
-    from campaigns.services import notification_settings, planner, reminders
+    from campaigns.nudges import settings as notification_settings
+    from campaigns.nudges.dispatch import dispatcher
+    from campaigns.nudges.planning import planner, reminders
 
     session, people = world.session, world.people
     notification_settings.update(session, people["client"], quiet_start=time(22, 0), quiet_end=time(7, 30))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from campaigns.domain import rules_nudges as rn
+from campaigns.nudges import outbox as nudge_rows
+from campaigns.nudges import settings as notification_settings
+from campaigns.nudges.planning import rules as rn
 from campaigns.schemas.fields import ClockTime, StrictSchema, Text
-from campaigns.services import notification_settings
-from campaigns.services import nudges as nudge_rows
 
 KINDS = list(rn.MUTABLE_KINDS)
 

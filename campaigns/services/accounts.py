@@ -14,7 +14,8 @@ from campaigns.db import transaction
 from campaigns.domain.model import AuthSession, NotificationSettings, User
 from campaigns.domain.rules import is_valid_timezone
 from campaigns.domain.text import N_
-from campaigns.services import audit, inbox, policy, security, throttle, tokens
+from campaigns.nudges import inbox
+from campaigns.services import audit, policy, security, throttle, tokens
 from campaigns.services.errors import Conflict, DomainError, Invalid, TooManyAttempts
 
 LOGIN_FAILED = N_("That email and password don't match an account. Check them and try again.")

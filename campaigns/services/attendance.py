@@ -17,7 +17,8 @@ from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Guest, Signup, Task, User
-from campaigns.services import audit, messagebus, nudges, security, throttle
+from campaigns.nudges import outbox as nudges
+from campaigns.services import audit, messagebus, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 from campaigns.services.volunteering import action_for, task_for
 

@@ -113,7 +113,8 @@ def _refuse_if_last_coordinator(session: Session, user: User) -> None:
 
 def _release_places(session: Session, user: User) -> None:
     """Give up places in actions still ahead, so the next person waiting is promoted (as if they cancelled)."""
-    from campaigns.services import notification_settings, signups
+    from campaigns.nudges import settings as notification_settings
+    from campaigns.services import signups
 
     for signup in notification_settings.upcoming_signups(session, user):
         signups.cancel(session, signup_id=signup.id, user=user)

@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Guest, Membership, Organisation, Signup, Task, User
+from campaigns.nudges.planning.guests import has_email
 from campaigns.services import audit, orgs, policy, signups
 from campaigns.services.errors import Conflict, Invalid, NotFound
-from campaigns.services.guest_nudges import has_email
 from campaigns.services.guests import is_guest_user
 
 #: the roles a guest may be invited into (a coordinator is made by a coordinator, from the members page)

@@ -248,7 +248,7 @@ def _apply_request(session: Session, task: Task, signup: Signup, *, via: str) ->
 
 def _texts_for(session: Session, user: User, wanted: bool) -> None:
     """A guest who ticked texts gets every kind a person may have as a text (they chose texts, not kinds)."""
-    from campaigns.domain import rules_nudges as rn
+    from campaigns.nudges.planning import rules as rn
 
     settings = session.get(NotificationSettings, user.id)
     if settings is not None:
@@ -307,8 +307,8 @@ def pending_signup(session: Session, signup_id: int) -> Signup:
 def stop_messages(session: Session, *, token: str) -> User:
     """A guest's "stop everything" link: no more reminders on any channel from any group (their places stay)."""
     from campaigns.domain.model import Nudge
+    from campaigns.nudges.planning.guests import STOP_PURPOSE
     from campaigns.services import security
-    from campaigns.services.guest_nudges import STOP_PURPOSE
 
     user = session.get(User, security.unsign(STOP_PURPOSE, token, max_age_seconds=400 * 24 * 3600))
     if user is None:

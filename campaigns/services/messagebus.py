@@ -22,7 +22,9 @@ def handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
     """Event type -> handlers, in order. This is the page that answers "what happens when…?"."""
     # Imported here, not at the top: these modules call record() from this one.
     # (Feature handler modules are added to this map as they land.)
-    from campaigns.services import contributions, guest_nudges, nudge_handlers, progress, reflections
+    from campaigns.nudges.planning import guests as guest_nudges
+    from campaigns.nudges.planning import handlers as nudge_handlers
+    from campaigns.services import contributions, progress, reflections
 
     return {
         # goal progress: the contribution's amount moves its goal in the same transaction (keep this first);

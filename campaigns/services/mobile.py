@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.delivery import Undeliverable
-from campaigns.delivery.sms import ProviderError
 from campaigns.domain.model import MobileVerification, TextMessage, User
+from campaigns.nudges.channels import Undeliverable
+from campaigns.nudges.channels.sms import ProviderError
 from campaigns.services import audit, phones, security, sms
 from campaigns.services.errors import Invalid, TooManyAttempts
 

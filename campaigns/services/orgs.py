@@ -15,7 +15,8 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Invitation, Membership, Organisation, Role, User
 from campaigns.domain.text import N_
-from campaigns.services import accounts, audit, contributions, mail, policy, security, throttle
+from campaigns.nudges import mail
+from campaigns.services import accounts, audit, contributions, policy, security, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 
 

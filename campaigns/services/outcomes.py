@@ -16,7 +16,8 @@ from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import Campaign, CampaignMember, Membership, Outcome, Role, User
-from campaigns.services import messagebus, nudges, policy
+from campaigns.nudges import outbox as nudges
+from campaigns.services import messagebus, policy
 from campaigns.services.errors import Invalid, NotFound
 
 REVIEW_KIND = "outcome_review"

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from campaigns.db import insert_ignore, transaction
 from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import Campaign, CampaignMember, Organisation, Reflection, Signup, Task, User
-from campaigns.services import nudges, policy
+from campaigns.nudges import outbox as nudges
+from campaigns.services import policy
 from campaigns.services.errors import Invalid, NotFound
 
 QUESTIONS = {

@@ -25,11 +25,11 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.delivery import Undeliverable
-from campaigns.delivery import sms as provider
 from campaigns.domain import rules_sms
 from campaigns.domain.model import Organisation, TextMessage, TextOptOut
-from campaigns.services.nudges import NudgeSpec, plan
+from campaigns.nudges.channels import Undeliverable
+from campaigns.nudges.channels import sms as provider
+from campaigns.nudges.outbox import NudgeSpec, plan
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def _opt_out(session: Session, number: str) -> bool:
 
 
 def _callback_url(key: str | None) -> str | None:
-    from campaigns.delivery.messages import external
+    from campaigns.nudges.messages import external
 
     if not provider.configured():
         return None
@@ -172,8 +172,8 @@ def used_this_month(session: Session, org: Organisation) -> int:
 
 def alert_budget(session: Session, org_id: int) -> None:
     """Tell the group's coordinators, once a month each, when its texts reach 80 % and 100 % of the budget."""
-    from campaigns.delivery.messages import path
-    from campaigns.services.audiences import coordinators
+    from campaigns.nudges.messages import path
+    from campaigns.nudges.planning.audiences import coordinators
 
     org = session.get(Organisation, org_id)
     used, budget = used_this_month(session, org), org.sms_monthly_budget
@@ -213,7 +213,7 @@ def short_token(text_id: int) -> str:
 
 
 def short_url(text_id: int) -> str:
-    from campaigns.delivery.messages import external
+    from campaigns.nudges.messages import external
 
     return external("sms.short_link", token=short_token(text_id)) or ""
 

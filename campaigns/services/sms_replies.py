@@ -22,11 +22,12 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.delivery import Undeliverable
-from campaigns.delivery.sms import ProviderError
 from campaigns.domain import rules_sms
 from campaigns.domain.model import Action, Organisation, Signup, Task, TextMessage, TextOptOut, User
-from campaigns.services import inbox, oneclick, sms
+from campaigns.nudges import inbox, oneclick
+from campaigns.nudges.channels import Undeliverable
+from campaigns.nudges.channels.sms import ProviderError
+from campaigns.services import sms
 from campaigns.services.errors import DomainError, Invalid
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def _ticket(session: Session, number: str, person: User, choice: str) -> oneclic
         TextMessage.number == number, TextMessage.direction == "out", Action.status == "planned",
         col(Action.starts_at) > now).order_by(col(TextMessage.id).desc())).first()
     if recent is None:
-        from campaigns.services.notification_settings import upcoming_signups
+        from campaigns.nudges.settings import upcoming_signups
 
         upcoming = upcoming_signups(session, person)
         recent = session.get(Action, session.get(Task, upcoming[0].task_id).action_id) if upcoming else None
@@ -159,7 +160,7 @@ def _pass_on(session: Session, *, number: str, body: str, person: User | None, o
     if org is None:
         return None if _answered_lately(session, number) else \
             _("Sorry, this number isn't linked to a group here, so no one will read this reply.")
-    from campaigns.services.audiences import coordinators
+    from campaigns.nudges.planning.audiences import coordinators
 
     with transaction(session):
         for coordinator in sorted(coordinators(session, org.id, None)):

@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.delivery.webhook import SECRET_PREFIX
 from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import EventRecord, Membership, Nudge, Organisation, Role, User, WebhookEndpoint
-from campaigns.services import audit, nudges, policy
+from campaigns.nudges import outbox as nudges
+from campaigns.nudges.channels.webhook import SECRET_PREFIX
+from campaigns.services import audit, policy
 from campaigns.services.errors import Invalid, NotFound
 
 #: event type -> the payload fields that may leave the app (ids of campaign, subject and position always go)

@@ -19,7 +19,7 @@ BLUEPRINTS = (
 PAGES_ON = {"volunteering": ("signups",), "campaigns": ("campaign_parts",), "nudges": ("reminders",)}
 
 
-#: the pages the scheduler's messages link to: its app has their URL rules (delivery/messages.py builds links
+#: the pages the scheduler's messages link to: its app has their URL rules (nudges/messages.py builds links
 #: from them, and leaves out a link whose page is missing), and none of the other pages
 LINKED_FROM_MESSAGES = ("meta", "campaigns", "volunteering", "nudges", "sms", "public")
 

@@ -14,9 +14,10 @@ from campaigns.auth import client_ip, current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Organisation
 from campaigns.domain.text import N_
+from campaigns.nudges import mail
 from campaigns.schemas.accounts import MeIn, TokenIn
 from campaigns.schemas.fields import StrictSchema, Text, Timezone
-from campaigns.services import accounts, mail, orgs, policy, tokens
+from campaigns.services import accounts, orgs, policy, tokens
 from campaigns.services.errors import DomainError, Forbidden, Invalid
 from campaigns.web import forms
 

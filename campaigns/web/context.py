@@ -9,7 +9,8 @@ from flask import Flask, g, has_request_context
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.i18n import local_moment
-from campaigns.services import content_translations, inbox, orgs, policy
+from campaigns.nudges import inbox
+from campaigns.services import content_translations, orgs, policy
 
 
 def my_orgs():

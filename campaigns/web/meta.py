@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from campaigns.auth import current_user
 from campaigns.db import get_session
-from campaigns.delivery import email
+from campaigns.nudges.channels import email
 from campaigns.services import installation
 from campaigns.web.context import my_orgs
 
@@ -67,7 +67,7 @@ def dev_mail_one(name: str):
 
 
 def _dev_texts_only():
-    from campaigns.delivery import sms
+    from campaigns.nudges.channels import sms
 
     if current_app.config["ENV_NAME"] not in {"development", "testing"} or sms.configured():
         abort(404)
@@ -76,8 +76,8 @@ def _dev_texts_only():
 @bp.get("/dev/sms")
 def dev_sms():
     """Every text the app would have sent, when no SMS provider is configured (development only)."""
-    from campaigns.delivery import sms
     from campaigns.domain.rules_sms import segments
+    from campaigns.nudges.channels import sms
 
     _dev_texts_only()
     texts = [(text, segments(text["body"])) for text in sms.folder_texts()]

@@ -15,12 +15,14 @@ from flask_login import login_required
 from campaigns import clock
 from campaigns.auth import current_user
 from campaigns.db import get_session
-from campaigns.domain import rules_nudges as rn
 from campaigns.extensions import csrf
+from campaigns.nudges import inbox, oneclick
+from campaigns.nudges import settings as notification_settings
+from campaigns.nudges.planning import rules as rn
 from campaigns.pagination import page_of
 from campaigns.schemas.fields import StrictSchema
 from campaigns.schemas.nudges import SettingsIn
-from campaigns.services import inbox, notification_settings, oneclick, policy
+from campaigns.services import policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 

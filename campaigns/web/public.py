@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 
 from campaigns.auth import client_ip
 from campaigns.db import get_session
-from campaigns.delivery.calendar import event_file
 from campaigns.domain.model import Signup, Task, User
 from campaigns.schemas.public import GuestSignupIn
 from campaigns.services import contacts, guests, public, security, signups
 from campaigns.services.errors import DomainError, Invalid
+from campaigns.services.ics import event_file
 from campaigns.web import caching, forms
 
 bp = Blueprint("public", __name__)

@@ -10,14 +10,15 @@ from sqlmodel import col, select
 
 from campaigns.auth import current_user
 from campaigns.db import get_session
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Organisation, Task
 from campaigns.domain.text import N_
 from campaigns.limits import row_id
+from campaigns.nudges import outbox as nudge_rows
+from campaigns.nudges.planning import reminders
+from campaigns.nudges.planning import rules as rn
 from campaigns.pagination import page_of
 from campaigns.schemas.nudges import RuleChangeIn, RuleIn
-from campaigns.services import nudges as nudge_rows
-from campaigns.services import policy, reminders
+from campaigns.services import policy
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.nudges import bp

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from campaigns.services.nudges import NudgeSpec, plan
+from campaigns.nudges.outbox import NudgeSpec, plan
 from tests.nudge_helpers import NOON, at, dispatch, sign_up
 
 

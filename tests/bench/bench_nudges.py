@@ -27,7 +27,6 @@ from sqlalchemy import func, insert, select, text
 
 from campaigns import clock, create_app
 from campaigns.db import is_sqlite, make_engine, session_scope, transaction
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import (
     Action,
     Campaign,
@@ -39,6 +38,7 @@ from campaigns.domain.model import (
     Task,
     User,
 )
+from campaigns.nudges.planning import rules as rn
 from tests.bench.bulk import fresh_database
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -92,8 +92,8 @@ def _bulk(session, model, rows: list[dict]) -> None:
 
 def ours(url: str, n: int) -> dict:
     """Plan n reminders with the planner and deliver them in-app with the dispatcher."""
-    from campaigns.delivery import dispatcher
-    from campaigns.services import planner
+    from campaigns.nudges.dispatch import dispatcher
+    from campaigns.nudges.planning import planner
 
     app = create_app("testing", DATABASE_URL=url, MAIL_FOLDER=tempfile.mkdtemp())
     actions = 10  # each volunteer has ten shifts coming up (a task holds at most 10,000 people)
@@ -180,7 +180,7 @@ _INBOX = ("user_id", "nudge_id", "kind", "title", "body", "link", "created_at")
 
 def _insert(sqlite: bool, table: str, columns: tuple, rows: list[tuple], unique: str) -> tuple:
     """Each database's fastest insert-or-ignore of many rows: the driver's executemany on SQLite, one JSON
-    recordset on PostgreSQL (as services/nudges.insert_new does)."""
+    recordset on PostgreSQL (as nudges/outbox.insert_new does)."""
     names = ", ".join(columns)
     if sqlite:
         return (f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))}) "  # noqa: S608

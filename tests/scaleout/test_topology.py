@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from campaigns import clock
 from campaigns.domain.model import InboxItem, Nudge, Signup, Task
-from campaigns.domain.rules_nudges import TRANSACTIONAL
+from campaigns.nudges.planning.rules import TRANSACTIONAL
 from campaigns.services import tokens
 from tests.bench import servers
 

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import col, select
 
 from campaigns import clock
-from campaigns.delivery import dispatcher
 from campaigns.domain.model import Guest, Nudge, Signup, Task, Throttle, User
+from campaigns.nudges.dispatch import dispatcher
 from campaigns.services import guests, signups
 from campaigns.services.errors import Conflict, Invalid, NotFound, TooManyAttempts
 

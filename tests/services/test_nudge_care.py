@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import update
 
 from campaigns import clock
-from campaigns.delivery import dispatcher
 from campaigns.domain.model import Nudge, Signup
-from campaigns.services import digests, notification_settings, oneclick, planner, reminders
+from campaigns.nudges import oneclick
+from campaigns.nudges import settings as notification_settings
+from campaigns.nudges.dispatch import dispatcher
+from campaigns.nudges.outbox import NudgeSpec, plan, retry_dead
+from campaigns.nudges.planning import digests, planner, reminders
 from campaigns.services.errors import Invalid, NotFound
-from campaigns.services.nudges import NudgeSpec, plan, retry_dead
 from tests.nudge_helpers import NOON, at, dispatch, inbox, nudges, run_until, sign_up
 
 
@@ -156,7 +158,7 @@ def test_dropping_a_channel_skips_only_that_channel(session, people, campaign, s
 
 def test_a_coordinators_own_rule_at_a_local_time_before_the_campaign_deadline(session, people, campaign):
     at(NOON)
-    from campaigns.services.planner import plan_campaign
+    from campaigns.nudges.planning.planner import plan_campaign
 
     join_rule = reminders.add_rule(session, campaign, actor=people.coordinator, name="Deadline in a week",
                                    anchor="campaign_deadline", audience="coordinators", template="reminder",
@@ -262,7 +264,7 @@ def test_the_unsubscribe_link_really_switches_that_kind_off(session, people):
 # -- failures, retries, leases --------------------------------------------------------------------------------
 def test_a_failing_email_backs_off_then_goes_to_the_dead_letters_and_an_admin_can_retry(session, people,
                                                                                        monkeypatch):
-    from campaigns.delivery import email
+    from campaigns.nudges.channels import email
 
     at(NOON)
     monkeypatch.setattr(email, "send", lambda msg: (_ for _ in ()).throw(ConnectionRefusedError("no server")))

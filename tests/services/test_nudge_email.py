@@ -10,8 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from campaigns import clock
-from campaigns.delivery import dispatcher, email
-from campaigns.services.nudges import NudgeSpec, plan
+from campaigns.nudges.channels import email
+from campaigns.nudges.dispatch import dispatcher
+from campaigns.nudges.outbox import NudgeSpec, plan
 from tests.nudge_helpers import NOON, at, dispatch, nudges, sign_up
 
 
@@ -117,7 +118,7 @@ def test_the_unsubscribe_link_in_a_mail_switches_that_kind_off(session, people, 
     response = client.post(link.replace("https://campaigns.example.org", ""),
                            data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    from campaigns.services import notification_settings
+    from campaigns.nudges import settings as notification_settings
 
     session.commit()
     session.expire_all()

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from campaigns.db import engine
 from campaigns.domain.model import InboxItem, Nudge
-from campaigns.services.nudges import NudgeSpec, plan_many
+from campaigns.nudges.outbox import NudgeSpec, plan_many
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,8 @@ WORKER = r"""
 import os, sys, time
 from campaigns import create_app
 from campaigns.db import session_scope
-from campaigns.delivery import dispatcher, inapp
+from campaigns.nudges.dispatch import dispatcher
+from campaigns.nudges.channels import inapp
 
 app = create_app("testing", DATABASE_URL=os.environ["NUDGE_DB"], NUDGE_LEASE_SECONDS=2)
 real = inapp.send_batch

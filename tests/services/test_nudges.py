@@ -8,11 +8,12 @@ from sqlmodel import select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.delivery import dispatcher
 from campaigns.domain import events as ev
 from campaigns.domain.model import Nudge
-from campaigns.services import messagebus, planner, reminders
-from campaigns.services.nudges import NudgeSpec, plan_many
+from campaigns.nudges.dispatch import dispatcher
+from campaigns.nudges.outbox import NudgeSpec, plan_many
+from campaigns.nudges.planning import planner, reminders
+from campaigns.services import messagebus
 from tests.nudge_helpers import NOON, at, cancel, dispatch, inbox, join, move, nudges, run_until, sign_up
 
 
@@ -298,7 +299,7 @@ def test_workers_of_consenting_clients_can_be_reminded_too(session, people, camp
 
 
 def test_the_delivery_status_counts_per_subject(session, people, shift, campaign):
-    from campaigns.services.nudges import status_counts
+    from campaigns.nudges.outbox import status_counts
 
     action, task = shift
     signup = sign_up(session, task, people.client)

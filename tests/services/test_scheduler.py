@@ -14,9 +14,10 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from campaigns import clock, create_app, scheduler
-from campaigns.delivery import dispatcher, messages
-from campaigns.delivery.checks import Person
 from campaigns.jobs import JOBS, Job
+from campaigns.nudges import messages
+from campaigns.nudges.dispatch import dispatcher
+from campaigns.nudges.dispatch.checks import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,8 +123,8 @@ def test_the_scheduler_app_has_no_api_and_only_the_pages_messages_link_to(app, s
 
 def test_the_scheduler_app_builds_every_link_that_jobs_name_exactly_as_the_web_app_does(app, scheduler_app):
     """Messages leave out a link whose page is missing, so a page that jobs link to must be in the lighter app."""
-    source = "".join(path.read_text() for folder in ("delivery", "services")
-                     for path in (ROOT / "campaigns" / folder).glob("*.py"))
+    source = "".join(path.read_text() for folder in ("nudges", "services")
+                     for path in (ROOT / "campaigns" / folder).rglob("*.py"))
     named = set(re.findall(r"[\"'](\w+\.\w+)[\"']", source)) & set(app.view_functions)
     assert {"meta.home", "nudges.unsubscribe", "nudges.settings", "nudges.oneclick_confirm",
             "nudges.oneclick_cancel"} <= named

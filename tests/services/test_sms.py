@@ -10,11 +10,12 @@ import pytest
 from sqlmodel import select
 
 from campaigns import clock
-from campaigns.delivery import Undeliverable, dispatcher
-from campaigns.delivery import sms as provider
 from campaigns.domain.model import Nudge, TextMessage, TextOptOut
+from campaigns.nudges.channels import Undeliverable
+from campaigns.nudges.channels import sms as provider
+from campaigns.nudges.dispatch import dispatcher
+from campaigns.nudges.outbox import NudgeSpec, plan
 from campaigns.services import sms
-from campaigns.services.nudges import NudgeSpec, plan
 from tests.nudge_helpers import NOON, at
 from tests.sms_provider import AUTH_TOKEN, FROM_NUMBER, LoopbackTwilio, configure, give_mobile
 

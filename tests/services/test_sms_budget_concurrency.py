@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from campaigns.db import new_session
-from campaigns.delivery import Undeliverable
 from campaigns.domain.model import TextMessage
+from campaigns.nudges.channels import Undeliverable
 from campaigns.services import sms
 
 BUDGET, EACH = 11, 25  # odd: two in step would land on an even count

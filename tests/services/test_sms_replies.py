@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import delete, select
 
-from campaigns.delivery import Undeliverable
 from campaigns.domain.model import InboxItem, Signup, TextMessage, TextOptOut
+from campaigns.nudges.channels import Undeliverable
 from campaigns.services import signups, sms, sms_replies
 from tests.sms_provider import AUTH_TOKEN, LoopbackTwilio, configure, give_mobile
 

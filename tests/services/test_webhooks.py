@@ -13,9 +13,9 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from campaigns import clock
-from campaigns.delivery import dispatcher
 from campaigns.domain import events as ev
 from campaigns.domain.model import Nudge, WebhookEndpoint
+from campaigns.nudges.dispatch import dispatcher
 from campaigns.services import webhooks
 from campaigns.services.errors import Forbidden, Invalid, NotFound
 from tests.progress_helpers import record

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaigns.domain import care
-from campaigns.domain.care import Hold, NudgeFacts, PersonState, Send, Skip, decide
+from campaigns.nudges.dispatch import care
+from campaigns.nudges.dispatch.care import Hold, NudgeFacts, PersonState, Send, Skip, decide
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 REMINDER = NudgeFacts(kind="day_before", channel="email", expires_at=NOON + timedelta(days=1))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from campaigns.domain.model import CampaignMember
-from campaigns.services import notification_settings, policy, tokens
+from campaigns.nudges import settings as notification_settings
+from campaigns.services import policy, tokens
 from tests.factories import csrf_token
 
 

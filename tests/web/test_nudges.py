@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from campaigns.services import notification_settings, oneclick
-from campaigns.services.nudges import NudgeSpec, plan
+from campaigns.nudges import oneclick
+from campaigns.nudges import settings as notification_settings
+from campaigns.nudges.outbox import NudgeSpec, plan
 from tests.factories import csrf_token
 from tests.nudge_helpers import NOON, at, dispatch, inbox, nudges, sign_up
 

@@ -12,7 +12,8 @@ from sqlmodel import select
 from campaigns import clock
 from campaigns.domain import events as ev
 from campaigns.domain.model import CampaignMember, GoalSnapshot, Nudge, Outcome, Reflection, WebhookEndpoint
-from campaigns.services import nudges, outcomes, reflections
+from campaigns.nudges import outbox as nudges
+from campaigns.services import outcomes, reflections
 from tests.factories import csrf_token
 from tests.progress_helpers import count_queries, record, verify
 

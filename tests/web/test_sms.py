@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from campaigns.delivery import sms as provider
+from campaigns.nudges.channels import sms as provider
 from tests.factories import csrf_token
 
 

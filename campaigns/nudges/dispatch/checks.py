@@ -11,11 +11,11 @@ from typing import NamedTuple
 from sqlalchemy import Row, func
 from sqlmodel import Session, col, select
 
-from campaigns.domain import care
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Guest, Membership, NotificationSettings, Nudge, User
-from campaigns.services import planner
-from campaigns.services.nudges import RELATIONSHIP_ENDED, among
+from campaigns.nudges.dispatch import care
+from campaigns.nudges.outbox import RELATIONSHIP_ENDED, among
+from campaigns.nudges.planning import planner
+from campaigns.nudges.planning import rules as rn
 
 #: why someone no longer belongs to a rule's audience, in words for the delivery status page
 GONE = {

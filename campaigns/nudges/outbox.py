@@ -1,7 +1,7 @@
 """Nudges: messages the system sends on its own, as rows the scheduler delivers.
 
 `plan()` is how every feature asks for a nudge: it inserts one row per channel, keyed by a dedupe key, so
-planning twice inserts once. Reminder rules plan through `services/planner.py`; delivery, care rules and retries
+planning twice inserts once. Reminder rules plan through `nudges/planning/planner.py`; delivery, care rules and retries
 live in `delivery/` and the scheduler jobs. This module also answers the status pages and the admin's retry.
 """
 
@@ -86,7 +86,7 @@ def plan(session: Session, spec: NudgeSpec) -> int:
 
 def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
     """Plan many nudges with a few multi-row inserts (the sweep and the benchmark plan thousands at once)."""
-    from campaigns.services.guest_nudges import guest_channels
+    from campaigns.nudges.planning.guests import guest_channels
 
     now = clock.now()
     specs = guest_channels(session, with_texts(session, specs))  # guests: only the channels they ticked
@@ -97,8 +97,8 @@ def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
 def with_texts(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
     """The specs, with the sms channel added where the recipient has a verified mobile and chose texts for the
     kind: nobody else gets an sms row at all (care checks both again at send time). Idempotent."""
-    from campaigns.domain import rules_nudges as rn
     from campaigns.domain.model import NotificationSettings
+    from campaigns.nudges.planning import rules as rn
 
     people = {s.recipient_id for s in specs if s.recipient_id is not None and "sms" not in s.channels
               and rn.SMS_KIND_OF.get(s.kind, s.kind) in rn.SMS_KINDS}

@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import remembered, transaction
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, Goal, Nudge, Signup, Task
-from campaigns.services.audiences import audience, coordinators, has_free_places  # noqa: F401 (used by others)
-from campaigns.services.nudges import NudgeSpec, anchor_checksum, plan_many, revive, with_texts
+from campaigns.nudges.outbox import NudgeSpec, anchor_checksum, plan_many, revive, with_texts
+from campaigns.nudges.planning import rules as rn
+from campaigns.nudges.planning.audiences import audience, coordinators, has_free_places  # noqa: F401 (used by others)
 
 #: campaigns whose reminders are over
 CLOSED_STAGES = ("closed", "archived")
@@ -168,7 +168,7 @@ def plan_target(session: Session, target: Target | None, *, only: int | None = N
     """Plan every rule's nudges for one target, inside the caller's transaction. Returns rows added."""
     if target is None or _campaign_closed(session, target.campaign_id):
         return 0
-    from campaigns.services.reminders import effective_rules
+    from campaigns.nudges.planning.reminders import effective_rules
 
     rules = effective_rules(session, target.campaign_id) if rules is None else rules
     specs = with_texts(session, specs_for(session, target, rules, now=clock.now(), only=only))
@@ -234,7 +234,7 @@ def plan_campaign(session: Session, campaign: Campaign) -> int:
     """Plan every rule of one campaign for all its subjects near now (the sweep, and after a rule changes)."""
     if campaign.stage in CLOSED_STAGES:
         return 0
-    from campaigns.services.reminders import effective_rules
+    from campaigns.nudges.planning.reminders import effective_rules
 
     rules = effective_rules(session, campaign.id)
     anchors = {rule.anchor for rule in rules if not rule.event_only}

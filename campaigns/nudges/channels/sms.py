@@ -143,12 +143,12 @@ NO_MOBILE = "They have no verified mobile number"
 def send_nudge(session, nudge) -> None:
     """Send one nudge as a text (the dispatcher marks it sent afterwards). Raises Undeliverable when it must
     not go (skipped), anything else to be retried; a retry is the same text (its key comes from the nudge)."""
-    from campaigns import delivery
-    from campaigns.delivery import messages
-    from campaigns.delivery.checks import Person
     from campaigns.domain.model import Organisation, User
-    from campaigns.domain.rules_nudges import OPT_IN, SAFETY
-    from campaigns.services import guest_nudges
+    from campaigns.nudges import channels as delivery
+    from campaigns.nudges import messages
+    from campaigns.nudges.dispatch.checks import Person
+    from campaigns.nudges.planning import guests as guest_nudges
+    from campaigns.nudges.planning.rules import OPT_IN, SAFETY
     from campaigns.services import sms as texts
 
     user = session.get(User, nudge.recipient_id) if nudge.recipient_id else None

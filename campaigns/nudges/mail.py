@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from campaigns.delivery import email
+from campaigns.nudges.channels import email
 
 
 def send_template(*, to: str, template: str, **context) -> None:

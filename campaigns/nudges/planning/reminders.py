@@ -1,6 +1,6 @@
 """Reminder rules per campaign: the built-in defaults, and the coordinators' changes and own rules.
 
-Built-in rules are code (`domain/rules_nudges.BUILTIN_RULES`, each with a stable `builtin` key), so every campaign
+Built-in rules are code (`nudges/planning/rules.BUILTIN_RULES`, each with a stable `builtin` key), so every campaign
 has them without seeding. A `ReminderRule` row with `builtin` set overrides one for its campaign (switched off,
 other channels, another time); a row without `builtin` is a coordinator's own rule. Changing or switching off a
 rule skips what it had planned and not yet sent; the planner plans the new timing.
@@ -15,11 +15,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from campaigns.db import remembered, transaction
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Campaign, Nudge, ReminderRule, User
+from campaigns.nudges.outbox import SWITCHED_OFF
+from campaigns.nudges.planning import rules as rn
 from campaigns.services import audit
 from campaigns.services.errors import Invalid, NotFound
-from campaigns.services.nudges import SWITCHED_OFF
 
 
 def effective_rules(session: Session, campaign_id: int, *, include_disabled: bool = False) -> list[rn.RuleDef]:
@@ -180,6 +180,6 @@ def _skip_rule(session: Session, campaign: Campaign, rule: rn.RuleDef, reason: s
 
 
 def _replan(session: Session, campaign: Campaign) -> None:
-    from campaigns.services import planner
+    from campaigns.nudges.planning import planner
 
     planner.plan_campaign(session, campaign)

@@ -11,9 +11,9 @@ from sqlalchemy import text, update
 from sqlmodel import Session
 
 from campaigns.db import is_sqlite, transaction
-from campaigns.delivery.messages import Message
 from campaigns.domain.model import InboxItem, Nudge
-from campaigns.services.nudges import among, insert_new, json_rows
+from campaigns.nudges.messages import Message
+from campaigns.nudges.outbox import among, insert_new, json_rows
 
 _table = Nudge.__table__
 
@@ -76,10 +76,10 @@ def _lines(message: Message) -> str:
 def send(session: Session, nudge) -> None:
     """The channel's one-at-a-time form (the dispatcher uses send_batch): put it in the inbox."""
     from campaigns import clock
-    from campaigns.delivery.checks import Person
-    from campaigns.delivery.messages import render
     from campaigns.domain.model import User
-    from campaigns.services import inbox
+    from campaigns.nudges import inbox
+    from campaigns.nudges.dispatch.checks import Person
+    from campaigns.nudges.messages import render
 
     user = session.get(User, nudge.recipient_id)
     message = render(nudge, Person(user.id, user.email, user.display_name, user.locale, user.timezone))

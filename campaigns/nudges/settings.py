@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, NotificationSettings, Signup, Task, User
+from campaigns.nudges.planning import rules as rn
 from campaigns.services import audit, security
 from campaigns.services.errors import Invalid
 

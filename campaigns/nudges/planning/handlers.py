@@ -11,14 +11,14 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.domain import events as ev
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, Campaign, EventRecord, Goal, Signup, Task
-from campaigns.services import planner
-from campaigns.services.nudges import RELATIONSHIP_ENDED, plan_many, skip_planned
+from campaigns.nudges.outbox import RELATIONSHIP_ENDED, plan_many, skip_planned
+from campaigns.nudges.planning import planner
+from campaigns.nudges.planning import rules as rn
 
 
 def _rule(session: Session, campaign_id: int, key: str) -> rn.RuleDef | None:
-    from campaigns.services.reminders import effective_rules
+    from campaigns.nudges.planning.reminders import effective_rules
 
     return next((r for r in effective_rules(session, campaign_id) if r.key == key), None)
 

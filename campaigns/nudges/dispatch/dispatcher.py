@@ -29,20 +29,21 @@ from sqlmodel import Session
 
 from campaigns import clock
 from campaigns.db import is_sqlite, transaction
-from campaigns.delivery import Undeliverable, checks, inapp, messages
-from campaigns.domain import care
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Nudge
-from campaigns.services.nudges import among
+from campaigns.nudges import messages
+from campaigns.nudges.channels import Undeliverable, inapp
+from campaigns.nudges.dispatch import care, checks
+from campaigns.nudges.outbox import among
+from campaigns.nudges.planning import rules as rn
 
 log = logging.getLogger(__name__)
 
 #: channel -> "module:function" with the signature send(session, nudge) -> None (raises on failure)
 CHANNELS = {
-    "inapp": "campaigns.delivery.inapp:send",
-    "email": "campaigns.delivery.email:send_nudge",
-    "webhook": "campaigns.delivery.webhook:send",
-    "sms": "campaigns.delivery.sms:send_nudge",
+    "inapp": "campaigns.nudges.channels.inapp:send",
+    "email": "campaigns.nudges.channels.email:send_nudge",
+    "webhook": "campaigns.nudges.channels.webhook:send",
+    "sms": "campaigns.nudges.channels.sms:send_nudge",
 }
 BATCH_SIZE = 1000
 LEASE = timedelta(minutes=5)

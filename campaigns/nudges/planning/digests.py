@@ -14,8 +14,6 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import transaction
-from campaigns.delivery.checks import Person
-from campaigns.domain.care import FOLDED
 from campaigns.domain.model import (
     Action,
     Campaign,
@@ -28,8 +26,10 @@ from campaigns.domain.model import (
     User,
 )
 from campaigns.domain.text import N_
-from campaigns.services.nudges import NudgeSpec, plan
-from campaigns.services.planner import CLOSED_STAGES
+from campaigns.nudges.dispatch.care import FOLDED
+from campaigns.nudges.dispatch.checks import Person
+from campaigns.nudges.outbox import NudgeSpec, plan
+from campaigns.nudges.planning.planner import CLOSED_STAGES
 
 INCLUDED = N_("Sent in the digest")
 COORDINATOR_MORNING = time(8, 0)
@@ -67,7 +67,7 @@ def build_digests(session: Session) -> int:
 
 
 def _build_one(session: Session, user: User, settings: NotificationSettings, key: str) -> int:
-    from campaigns.delivery.messages import render
+    from campaigns.nudges.messages import render
 
     person = Person(user.id, user.email, user.display_name, user.locale, user.timezone)
     with transaction(session):

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.domain.model import CampaignMember, Consent, Membership, Signup, Task
-from campaigns.services.nudges import among as in_ids  # one parameter for a batch's people, not one each
+from campaigns.nudges.outbox import among as in_ids  # one parameter for a batch's people, not one each
 
 if TYPE_CHECKING:
-    from campaigns.services.planner import Target
+    from campaigns.nudges.planning.planner import Target
 
 
 def audience(session: Session, name: str, target: Target, among: set[int] | None = None) -> set[int]:

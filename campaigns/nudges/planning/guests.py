@@ -11,9 +11,9 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from campaigns.domain import events as ev
-from campaigns.domain import rules_nudges as rn
 from campaigns.domain.model import Action, EventRecord, Guest, Signup, Task, User
-from campaigns.services.nudges import NudgeSpec, among, anchor_checksum, plan
+from campaigns.nudges.outbox import NudgeSpec, among, anchor_checksum, plan
+from campaigns.nudges.planning import rules as rn
 
 
 def has_email(user: User) -> bool:
@@ -32,7 +32,7 @@ STOP_PURPOSE = "guest_stop"
 
 def guest_links(user: User, payload: dict, kind: str) -> dict:
     """For a guest's message: the action's public page instead of a members' page, and a stop-everything link."""
-    from campaigns.delivery.messages import external
+    from campaigns.nudges.messages import external
     from campaigns.services import security
 
     return {"guest": True, "settings_url": external("public.stop", token=security.sign(STOP_PURPOSE, user.id)),
@@ -42,7 +42,7 @@ def guest_links(user: User, payload: dict, kind: str) -> dict:
 def guest_link(payload: dict, kind: str, *, absolute: bool = True) -> str | None:
     """Where a guest's message leads: the confirmation page for a confirmation, else the action's public page
     (the members' pages would only ask them to log in)."""
-    from campaigns.delivery.messages import external, path
+    from campaigns.nudges.messages import external, path
     from campaigns.services.guests import confirmation_code
 
     build = external if absolute else path

@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain.model import Action, Signup, Task, User
+from campaigns.nudges.outbox import anchor_checksum
 from campaigns.services import security
 from campaigns.services.errors import Invalid
-from campaigns.services.nudges import anchor_checksum
 
 PURPOSE = "oneclick"
 LINK_DAYS = 14
@@ -45,7 +45,7 @@ def step_back_token(*, person_id: int, payload: dict) -> str:
 def buttons(*, person_id: int, kind: str, payload: dict) -> list[tuple[str, str]]:
     """The one-click buttons of a message to someone with a place: "Can't make it? Step back", and in the
     day-before reminder "Yes, I'm still coming" first."""
-    from campaigns.delivery.messages import external
+    from campaigns.nudges.messages import external
 
     if not offers_step_back(kind, payload):
         return []

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from campaigns.domain.rules_nudges import DIGESTS, OPT_IN, SAFETY, TRANSACTIONAL, texted
 from campaigns.domain.text import N_
+from campaigns.nudges.planning.rules import DIGESTS, OPT_IN, SAFETY, TRANSACTIONAL, texted
 
 #: what a folded nudge's skip reason says until its digest is sent
 FOLDED = N_("Saved for your digest")

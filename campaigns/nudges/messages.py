@@ -11,8 +11,8 @@ from flask import current_app
 from flask_babel import get_translations, gettext
 from werkzeug.routing import BuildError
 
-from campaigns.delivery.checks import Person
 from campaigns.i18n import local_moment, percent
+from campaigns.nudges.dispatch.checks import Person
 
 
 @dataclass
@@ -111,7 +111,7 @@ def render(nudge, person: Person, _=gettext, *, buttons: bool = True) -> Message
     message = Message(title=title, body=body, why=_why(nudge.kind, payload, _), link=link,
                       lines=list(payload.get("lines", [])))
     if buttons:
-        from campaigns.services import oneclick
+        from campaigns.nudges import oneclick
 
         message.buttons = oneclick.buttons(person_id=person.id, kind=nudge.kind, payload=payload)
     return message
@@ -194,7 +194,7 @@ def _guest_code(p: dict) -> str:
 
 
 def _guest_confirmation(p: dict, _) -> tuple[str, str]:
-    from campaigns.services.guest_nudges import guest_link
+    from campaigns.nudges.planning.guests import guest_link
     from campaigns.services.guests import confirmation_code
 
     code = confirmation_code(p["signup_id"], datetime.fromisoformat(p["hold"]), p.get("via", "email"))

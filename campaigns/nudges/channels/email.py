@@ -113,10 +113,12 @@ def message_id_for(dedupe_key: str) -> str:
 
 def send_nudge(session, nudge) -> None:
     """Send one nudge by email (the dispatcher marks it sent afterwards). Raises on failure, to be retried."""
-    from campaigns.delivery import calendar, messages
-    from campaigns.delivery.checks import Person
     from campaigns.domain.model import User
-    from campaigns.services import guest_nudges, notification_settings
+    from campaigns.nudges import messages
+    from campaigns.nudges import settings as notification_settings
+    from campaigns.nudges.dispatch.checks import Person
+    from campaigns.nudges.planning import guests as guest_nudges
+    from campaigns.services import ics as calendar
 
     user = session.get(User, nudge.recipient_id)
     person = Person(user.id, user.email, user.display_name, user.locale, user.timezone)

@@ -1,0 +1,25 @@
+"""Nudges: reminders, confirmations, digests and webhook deliveries — planned as rows, sent later with care.
+
+The public face is the handful of names below; other features reach nudges only through it and through the event →
+handlers map (services/messagebus.py). Inside, grouped by job:
+
+- planning/   which nudges a target needs: rules.py (kinds, built-in rules; pure), audiences.py, planner.py,
+              reminders.py (a campaign's rules and their defaults), digests.py, handlers.py (events → plans),
+              guests.py (nudges for guests without an account)
+- outbox.py   the rows: NudgeSpec, planning with a dedupe key, skipping, dead letters
+- dispatch/   dispatcher.py (claims due rows under a lease and sends them), checks.py and care.py (the care rules,
+              decided again at the moment of sending; care.py is one pure function)
+- messages.py the texts of every nudge, rendered in the recipient's language
+- channels/   in-app, email, webhook and SMS senders
+- inbox.py, settings.py, oneclick.py, mail.py   the in-app inbox, a person's notification settings, signed
+              one-click links, transactional mail
+"""
+
+from campaigns.nudges.dispatch.dispatcher import dispatch_due, recover_leases
+from campaigns.nudges.outbox import NudgeSpec, plan, plan_many
+from campaigns.nudges.planning.digests import build_coordinator_digests, build_digests
+from campaigns.nudges.planning.planner import plan_target as plan_for_target
+from campaigns.nudges.planning.planner import sweep
+
+__all__ = ["NudgeSpec", "build_coordinator_digests", "build_digests", "dispatch_due", "plan", "plan_for_target",
+           "plan_many", "recover_leases", "sweep"]
