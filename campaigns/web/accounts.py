@@ -132,15 +132,12 @@ def forgot_password():
 def reset_password(token: str):
     form = forms.Form()
     if request.method == "POST":
-        form = forms.load(ResetIn())
-        if form.ok:
-            try:
-                accounts.reset_password(get_session(), token=token, new=form.data["password"], ip=client_ip())
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Your password is changed. Please log in with it."), "success")
-                return redirect(url_for("accounts.login"))
+        done, form = forms.submit(
+            ResetIn(),
+            lambda **data: accounts.reset_password(get_session(), token=token, new=data["password"], ip=client_ip()),
+            done=_("Your password is changed. Please log in with it."), then=url_for("accounts.login"))
+        if done:
+            return done
     return render_template("accounts/reset.html", form=form, token=token), 422 if form.errors else 200
 
 
@@ -150,15 +147,12 @@ def account():
     user = current_user()
     form = forms.Form(values=user.model_dump())
     if request.method == "POST":
-        form = forms.load(MeIn())
-        if form.ok:
-            try:
-                accounts.update_profile(get_session(), user, **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Your account is updated."), "success")
-                return redirect(url_for("accounts.account"))
+        done, form = forms.submit(
+            MeIn(),
+            lambda **data: accounts.update_profile(get_session(), user, **data),
+            done=_("Your account is updated."), then=url_for("accounts.account"))
+        if done:
+            return done
     return _account_page(profile=form)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,7 +13,6 @@ from campaigns.pagination import page_of
 from campaigns.schemas.orgs import OrgIn
 from campaigns.services import audit, policy
 from campaigns.services import orgs as org_service
-from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.orgs import audit_entries
 
@@ -30,15 +29,13 @@ def _admins_only():
 def orgs():
     form = forms.Form()
     if request.method == "POST":
-        form = forms.load(OrgIn())
-        if form.ok:
-            try:
-                org = org_service.create(get_session(), creator=current_user(), **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("%(name)s is ready. You are its first coordinator.", name=org.name), "success")
-                return redirect(url_for("orgs.home", slug=org.slug))
+        done, form = forms.submit(
+            OrgIn(),
+            lambda **data: org_service.create(get_session(), creator=current_user(), **data),
+            done=lambda org: _("%(name)s is ready. You are its first coordinator.", name=org.name),
+            then=lambda org: url_for("orgs.home", slug=org.slug))
+        if done:
+            return done
     from sqlmodel import select
 
     all_orgs = list(get_session().exec(select(Organisation).order_by(Organisation.name)))

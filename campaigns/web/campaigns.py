@@ -151,15 +151,12 @@ def edit(campaign_id: int):
     campaign = campaign_for(campaign_id, "campaign.manage")
     form = forms.Form(values=campaign.model_dump())
     if request.method == "POST":
-        form = forms.load(CampaignPatchIn())
-        if form.ok:
-            try:
-                service.update_details(get_session(), actor=current_user(), campaign=campaign, **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Campaign saved."), "success")
-                return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+        done, form = forms.submit(
+            CampaignPatchIn(),
+            lambda **data: service.update_details(get_session(), actor=current_user(), campaign=campaign, **data),
+            done=_("Campaign saved."), then=url_for("campaigns.show", campaign_id=campaign.id))
+        if done:
+            return done
     return render_template("campaigns/edit.html", campaign=campaign, form=form, timezones=timezones()), \
         422 if form.errors else 200
 

@@ -87,15 +87,13 @@ def raise_form(slug: str):
                        [s for _c, s in found], strict=True))
     if request.form.get("submit") == "check":
         return _raise_page(org, forms.Form(values=request.form.to_dict()), similar, checked=True)
-    form = forms.load(ConcernIn())
-    if form.ok:
-        try:
-            concern = concerns.raise_concern(get_session(), org_id=org.id, actor=current_user(), **form.data)
-        except DomainError as error:
-            form.fail(error)
-        else:
-            flash(_("Your concern is raised. Only you can see that you raised it."), "success")
-            return redirect(url_for("concerns.page", slug=org.slug, concern_id=concern.id))
+    done, form = forms.submit(
+        ConcernIn(),
+        lambda **data: concerns.raise_concern(get_session(), org_id=org.id, actor=current_user(), **data),
+        done=_("Your concern is raised. Only you can see that you raised it."),
+        then=lambda concern: url_for("concerns.page", slug=org.slug, concern_id=concern.id))
+    if done:
+        return done
     return _raise_page(org, form, similar, status=422)
 
 

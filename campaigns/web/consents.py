@@ -10,7 +10,6 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.schemas.consents import ConsentIn
 from campaigns.services import consent_overview, consents, policy
-from campaigns.services.errors import DomainError
 from campaigns.web import forms
 
 bp = Blueprint("consents", __name__, url_prefix="/account/consents")
@@ -38,15 +37,12 @@ def page():
 @bp.post("")
 @login_required
 def give():
-    form = forms.load(ConsentIn())
-    if form.ok:
-        try:
-            consent_overview.give(get_session(), client=current_user(), **form.data)
-        except DomainError as error:
-            form.fail(error)
-        else:
-            flash(_("Consent given. You can revoke it here at any time."), "success")
-            return redirect(url_for("consents.page"))
+    done, form = forms.submit(
+        ConsentIn(),
+        lambda **data: consent_overview.give(get_session(), client=current_user(), **data),
+        done=_("Consent given. You can revoke it here at any time."), then=url_for("consents.page"))
+    if done:
+        return done
     return _page(form, 422)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,7 +13,6 @@ from campaigns.domain.model import Action, Campaign
 from campaigns.schemas.content_translations import ActionWordsIn, CampaignWordsIn
 from campaigns.services import content_translations as service
 from campaigns.services.campaigns import get as get_campaign
-from campaigns.services.errors import DomainError
 from campaigns.services.volunteering import action_for
 from campaigns.web import forms
 
@@ -39,16 +38,13 @@ def _page(subject: Campaign | Action, locale: str, schema, back: str):
         abort(404)
     form = forms.Form(values=dict(subject.translations.get(locale, {})))
     if request.method == "POST":
-        form = forms.load(schema)
-        if form.ok:
-            try:
-                service.translate_content(get_session(), actor=current_user(), subject=subject, locale=locale,
-                                          texts=form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Translation saved."), "success")
-                return redirect(back)
+        done, form = forms.submit(
+            schema,
+            lambda **data: service.translate_content(get_session(), actor=current_user(), subject=subject,
+                                                     locale=locale, texts=data),
+            done=_("Translation saved."), then=back)
+        if done:
+            return done
     fields = list(service.FIELDS[type(subject)])
     return render_template("content_translations/edit.html", subject=subject, fields=fields, form=form,
                            locale=locale, back=back), 422 if form.errors else 200

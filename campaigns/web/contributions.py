@@ -30,16 +30,14 @@ def log(campaign_id: int):
                               "task_id": request.args.get("task_id", ""),
                               "action_id": request.args.get("action_id", "")})
     if request.method == "POST":
-        form = forms.load(ContributionIn())
-        if form.ok:
-            try:
-                contributions.log_contribution(session, user=current_user(), campaign_id=campaign.id, **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Thank you — it's logged. A coordinator will check it, then it counts toward the goal."),
-                      "success")
-                return redirect(url_for("volunteering.my_tasks"))
+        done, form = forms.submit(
+            ContributionIn(),
+            lambda **data: contributions.log_contribution(session, user=current_user(), campaign_id=campaign.id,
+                                                          **data),
+            done=_("Thank you — it's logged. A coordinator will check it, then it counts toward the goal."),
+            then=url_for("volunteering.my_tasks"))
+        if done:
+            return done
     return render_template("volunteering/contribution_form.html", campaign=campaign, goals=goals,
                            form=form), 422 if form.errors else 200
 

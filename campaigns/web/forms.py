@@ -1,18 +1,23 @@
 """Pages validate with the same marshmallow schemas as the API, so a rule lives in one place.
 
-A failed form re-renders with each message beside its field and every value the person typed kept.
+A failed form re-renders with each message beside its field and every value the person typed kept. `submit` is
+the flow of almost every form: load it, call the use case, then flash and redirect, or hand the form back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import marshmallow as ma
-from flask import request
+from flask import flash, redirect, request
+from werkzeug.wrappers import Response
 
 from campaigns.i18n import translate_messages
 from campaigns.services.errors import DomainError
+
+T = TypeVar("T")
 
 _SKIP = {"csrf_token", "submit", "back_to_page"}  # back_to_page: where a press returns (see campaign_parts)
 
@@ -71,3 +76,23 @@ def load(schema: ma.Schema) -> Form:
         messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
         form.errors = {k: v if isinstance(v, list) else [str(v)] for k, v in translate_messages(messages).items()}
     return form
+
+
+def submit(schema: ma.Schema, use_case: Callable[..., T], *, then: str | Callable[[T], str],
+           done: str | Callable[[T], str] | None = None) -> tuple[Response | None, Form]:
+    """Load request.form with `schema` and call `use_case(**data)`; a refusal (DomainError) lands on the form.
+
+    On success `done` is flashed and the answer redirects to `then` (each a text, or a function of what the use
+    case returned); otherwise the answer is None and the caller shows the form again (`return answer or page(form)`).
+    """
+    form = load(schema)
+    if form.ok:
+        try:
+            result = use_case(**form.data)
+        except DomainError as error:
+            form.fail(error)
+        else:
+            if done:
+                flash(done(result) if callable(done) else done, "success")
+            return redirect(then(result) if callable(then) else then), form
+    return None, form

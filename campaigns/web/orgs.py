@@ -128,15 +128,12 @@ def settings(slug: str):
     org = org_for(slug, "org.manage")
     form = forms.Form(values=org.model_dump())
     if request.method == "POST":
-        form = forms.load(OrgSettingsIn())
-        if form.ok:
-            try:
-                orgs.update_settings(get_session(), org, actor=current_user(), **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Settings saved."), "success")
-                return redirect(url_for("orgs.settings", slug=org.slug))
+        done, form = forms.submit(
+            OrgSettingsIn(),
+            lambda **data: orgs.update_settings(get_session(), org, actor=current_user(), **data),
+            done=_("Settings saved."), then=url_for("orgs.settings", slug=org.slug))
+        if done:
+            return done
     from campaigns.web.accounts import timezones
 
     return render_template("orgs/settings.html", org=org, form=form, timezones=timezones()), \

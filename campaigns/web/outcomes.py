@@ -13,7 +13,6 @@ from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import Campaign, Organisation
 from campaigns.schemas.outcomes import OutcomeIn, ReviewIn
 from campaigns.services import outcomes, policy, reflections
-from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.progress import campaign_for
 
@@ -44,15 +43,13 @@ def index(campaign_id: int):
 @login_required
 def create(campaign_id: int):
     campaign = campaign_for(campaign_id, "campaign.manage")
-    form = forms.load(OutcomeIn())
-    if form.ok:
-        try:
-            outcome = outcomes.record(get_session(), campaign=campaign, user=current_user(), **form.data)
-        except DomainError as error:
-            form.fail(error)
-        else:
-            flash(_("Outcome recorded."), "success")
-            return redirect(url_for("outcomes.index", campaign_id=campaign.id, _anchor=f"outcome-{outcome.id}"))
+    done, form = forms.submit(
+        OutcomeIn(),
+        lambda **data: outcomes.record(get_session(), campaign=campaign, user=current_user(), **data),
+        done=_("Outcome recorded."),
+        then=lambda outcome: url_for("outcomes.index", campaign_id=campaign.id, _anchor=f"outcome-{outcome.id}"))
+    if done:
+        return done
     return _page(campaign, form, 422)
 
 
@@ -77,14 +74,12 @@ def edit(outcome_id: int):
     outcome, campaign = outcomes.get(session, user=user, outcome_id=outcome_id, permission="campaign.manage")
     form = forms.Form(values={**outcome.model_dump(), "evidence_url": outcome.evidence_url or ""})
     if request.method == "POST":
-        form = forms.load(OutcomeIn())
-        if form.ok:
-            try:
-                outcomes.update(session, outcome_id=outcome.id, user=user, **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Outcome updated."), "success")
-                return redirect(url_for("outcomes.index", campaign_id=campaign.id, _anchor=f"outcome-{outcome.id}"))
+        done, form = forms.submit(
+            OutcomeIn(),
+            lambda **data: outcomes.update(session, outcome_id=outcome.id, user=user, **data),
+            done=_("Outcome updated."),
+            then=url_for("outcomes.index", campaign_id=campaign.id, _anchor=f"outcome-{outcome.id}"))
+        if done:
+            return done
     return render_template("progress/outcome_edit.html", outcome=outcome, campaign=campaign, form=form,
                            results=rules.OUTCOME_RESULTS), 422 if form.errors else 200

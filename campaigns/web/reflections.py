@@ -25,15 +25,13 @@ def form(campaign_id: int, phase: str):
     mine = reflections.mine(session, campaign_id=campaign.id, user=user).get(phase)
     form = forms.Form(values=mine.model_dump() if mine else {})
     if request.method == "POST":
-        form = forms.load(ReflectionIn())
-        if form.ok:
-            try:
-                reflections.submit(session, campaign=campaign, user=user, phase=phase, **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Thank you. Only you can see your answers."), "success")
-                return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+        done, form = forms.submit(
+            ReflectionIn(),
+            lambda **data: reflections.submit(session, campaign=campaign, user=user, phase=phase, **data),
+            done=_("Thank you. Only you can see your answers."),
+            then=url_for("campaigns.show", campaign_id=campaign.id))
+        if done:
+            return done
     open_now = reflections.may_answer(session, campaign=campaign, user=user, phase=phase)
     return render_template("progress/reflection.html", campaign=campaign, phase=phase, form=form, mine=mine,
                            open_now=open_now, questions=reflections.QUESTIONS), 422 if form.errors else 200

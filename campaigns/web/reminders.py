@@ -72,15 +72,13 @@ def rules(campaign_id: int):
     campaign = _campaign(campaign_id)
     if request.method == "GET":
         return _rules_page(campaign)
-    form = forms.load(RuleIn())
-    if form.ok:
-        try:
-            reminders.add_rule(get_session(), campaign, actor=current_user(), **form.data)
-        except DomainError as error:
-            form.fail(error)
-        else:
-            flash(_("The reminder is added. It is planned for everything coming up."), "success")
-            return redirect(url_for("nudges.rules", campaign_id=campaign.id))
+    done, form = forms.submit(
+        RuleIn(),
+        lambda **data: reminders.add_rule(get_session(), campaign, actor=current_user(), **data),
+        done=_("The reminder is added. It is planned for everything coming up."),
+        then=url_for("nudges.rules", campaign_id=campaign.id))
+    if done:
+        return done
     return _rules_page(campaign, form, 422)
 
 

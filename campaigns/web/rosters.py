@@ -103,18 +103,16 @@ def _message_page(*, action_id: int | None = None, task_id: int | None = None):
             else task_home(subject) if isinstance(subject, Task) else "")
     form = forms.Form()
     if request.method == "POST":
-        form = forms.load(MessageIn())
-        if form.ok:
-            try:
-                sent = attendance.message_volunteers(session, user=me, action_id=action_id, task_id=task_id,
-                                                     link=back, **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("Your message is on its way to %(n)s people, in-app and by email as each chose.", n=sent),
-                      "success")
-                return redirect(url_for("rosters.action_roster", action_id=action_id) if action_id
+        done, form = forms.submit(
+            MessageIn(),
+            lambda **data: attendance.message_volunteers(session, user=me, action_id=action_id, task_id=task_id,
+                link=back, **data),
+            done=lambda sent: _("Your message is on its way to %(n)s people, in-app and by email as each chose.",
+                                n=sent),
+            then=url_for("rosters.action_roster", action_id=action_id) if action_id
                                 else url_for("rosters.task_roster", task_id=task_id))
+        if done:
+            return done
     return render_template("volunteering/message.html", subject=subject, is_action=action_id is not None,
                            form=form), 422 if form.errors else 200
 

@@ -13,7 +13,7 @@ from campaigns.extensions import csrf
 from campaigns.pagination import page_of
 from campaigns.services import mobile as mobile_service
 from campaigns.services import sms, sms_replies
-from campaigns.services.errors import DomainError, Invalid
+from campaigns.services.errors import Invalid
 from campaigns.web import forms
 
 bp = Blueprint("sms", __name__)
@@ -73,20 +73,6 @@ def inbound():
 
 
 # -- my mobile number and my texts -----------------------------------------------------------------------------
-def _submitted(schema, use_case, done: str, then: str):
-    """Load the form, run the use case with it; on success flash `done` and go to `then`, else the form back."""
-    form = forms.load(schema)
-    if form.ok:
-        try:
-            use_case(**form.data)
-        except DomainError as error:
-            form.fail(error)
-        else:
-            flash(done, "success")
-            return redirect(url_for(then)), form
-    return None, form
-
-
 def _mobile_page(number_form=None, code_form=None):
     user = current_user()
     failed = number_form is not None or code_form is not None
@@ -103,9 +89,9 @@ def mobile_page():
 
     if request.method == "GET":
         return _mobile_page()
-    done, form = _submitted(MobileIn(), lambda mobile: mobile_service.request_code(
-        get_session(), current_user(), number=mobile), _("We've texted you a code. Type it below to finish."),
-        "sms.mobile_page")
+    done, form = forms.submit(MobileIn(), lambda mobile: mobile_service.request_code(
+        get_session(), current_user(), number=mobile), done=_("We've texted you a code. Type it below to finish."),
+        then=url_for("sms.mobile_page"))
     return done or _mobile_page(number_form=form)
 
 
@@ -114,9 +100,10 @@ def mobile_page():
 def mobile_verify():
     from campaigns.schemas.sms import CodeIn
 
-    done, form = _submitted(CodeIn(), lambda code: mobile_service.confirm(get_session(), current_user(), code=code),
-                            _("Your mobile number is on your account. Choose which messages come by text below."),
-                            "nudges.settings")
+    done, form = forms.submit(
+        CodeIn(), lambda code: mobile_service.confirm(get_session(), current_user(), code=code),
+        done=_("Your mobile number is on your account. Choose which messages come by text below."),
+        then=url_for("nudges.settings"))
     return done or _mobile_page(code_form=form)
 
 

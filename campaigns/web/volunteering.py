@@ -118,16 +118,14 @@ def plan_action(campaign_id: int):
     campaign = policy.campaign_for(get_session(), current_user(), campaign_id, "campaign.manage")
     form = forms.Form(values={"timezone": campaign.timezone, "kind": "town_hall", "address_public": True})
     if request.method == "POST":
-        form = forms.load(ActionIn())
-        if form.ok:
-            try:
-                action = actions.plan_action(get_session(), campaign_id=campaign.id, user=current_user(),
-                                             **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("The action is planned. Add the tasks volunteers can take."), "success")
-                return redirect(url_for("volunteering.add_task", action_id=action.id))
+        done, form = forms.submit(
+            ActionIn(),
+            lambda **data: actions.plan_action(get_session(), campaign_id=campaign.id, user=current_user(),
+                **data),
+            done=_("The action is planned. Add the tasks volunteers can take."),
+            then=lambda action: url_for("volunteering.add_task", action_id=action.id))
+        if done:
+            return done
     return _action_form_page(campaign, form)
 
 
@@ -146,15 +144,13 @@ def edit_action(action_id: int):
     action = volunteering.action_for(session, current_user(), action_id, "campaign.manage")
     form = forms.Form(values=_action_values(action))
     if request.method == "POST":
-        form = forms.load(ActionDetailsIn())
-        if form.ok:
-            try:
-                actions.edit_action(session, action_id=action.id, user=current_user(), **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("The action is updated. Volunteers' calendars will follow."), "success")
-                return redirect(url_for("volunteering.action_page", action_id=action.id))
+        done, form = forms.submit(
+            ActionDetailsIn(),
+            lambda **data: actions.edit_action(session, action_id=action.id, user=current_user(), **data),
+            done=_("The action is updated. Volunteers' calendars will follow."),
+            then=url_for("volunteering.action_page", action_id=action.id))
+        if done:
+            return done
     return _action_form_page(session.get(Campaign, action.campaign_id), form, action=action,
                              move_form=forms.Form(values=_action_values(action)))
 
@@ -164,15 +160,13 @@ def edit_action(action_id: int):
 def move_action(action_id: int):
     session = get_session()
     action = volunteering.action_for(session, current_user(), action_id, "campaign.manage")
-    form = forms.load(RescheduleIn())
-    if form.ok:
-        try:
-            actions.reschedule_action(session, action_id=action.id, user=current_user(), **form.data)
-        except DomainError as error:
-            form.fail(error)
-        else:
-            flash(_("The action has moved. Everyone signed up will be told."), "success")
-            return redirect(url_for("volunteering.action_page", action_id=action.id))
+    done, form = forms.submit(
+        RescheduleIn(),
+        lambda **data: actions.reschedule_action(session, action_id=action.id, user=current_user(), **data),
+        done=_("The action has moved. Everyone signed up will be told."),
+        then=url_for("volunteering.action_page", action_id=action.id))
+    if done:
+        return done
     return _action_form_page(session.get(Campaign, action.campaign_id), forms.Form(values=_action_values(action)),
                              action=action, move_form=form)
 
@@ -227,14 +221,11 @@ def edit_task(task_id: int):
     task = volunteering.task_for(session, current_user(), task_id, "campaign.manage")
     form = forms.Form(values={**task.model_dump(), "skills": ", ".join(task.skills or [])})
     if request.method == "POST":
-        form = forms.load(TaskDetailsIn())
-        if form.ok:
-            try:
-                task_service.edit_task(session, task_id=task.id, user=current_user(), **form.data)
-            except DomainError as error:
-                form.fail(error)
-            else:
-                flash(_("The task is updated."), "success")
-                return redirect(task_home(task))
+        done, form = forms.submit(
+            TaskDetailsIn(),
+            lambda **data: task_service.edit_task(session, task_id=task.id, user=current_user(), **data),
+            done=_("The task is updated."), then=task_home(task))
+        if done:
+            return done
     action = session.get(Action, task.action_id) if task.action_id else None
     return _task_form_page(session.get(Campaign, task.campaign_id), form, action=action, task=task)
