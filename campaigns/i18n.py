@@ -122,6 +122,12 @@ def word_list(items, names: dict | None = None) -> str:
     return lists.format_list(shown, locale=get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]) if shown else ""
 
 
+def labelled(codes) -> list[tuple[str, str]]:
+    """(code, its word in the current language) for a form's options: stored words (STORED_WORDS) keep their code
+    as the value and show their translation."""
+    return [(code, gettext(code)) for code in codes]
+
+
 def html_lang() -> str:
     """The `lang` attribute of the page being rendered."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]).replace("_", "-")
@@ -169,7 +175,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=preferred_locale)
     app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang,
                                  translate=translate)
-    app.jinja_env.filters.update(percent=percent, words=word_list)
+    app.jinja_env.filters.update(percent=percent, words=word_list, labelled=labelled)
     app.after_request(_say_the_language)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from campaigns.domain import stages
 from campaigns.domain.model import Action, Campaign, EventRecord, Goal, Task, User
+from campaigns.domain.text import N_
 
 #: event type -> whether its actor may be named (by display name) in a members' feed
 FEED: dict[str, bool] = {
@@ -32,8 +33,8 @@ PUBLIC_FEED = frozenset({
     "CampaignLaunched", "CampaignStageChanged", "GoalSet", "GoalChanged", "ActionPlanned", "ActionRescheduled",
     "ActionCancelled", "ContributionVerified", "GoalMilestoneReached", "GoalReached", "OutcomeRecorded",
 })
-RESULTS = {"achieved": "achieved", "partly": "partly achieved", "not_achieved": "not achieved",
-           "too_early": "too early to tell"}
+RESULTS = {"achieved": N_("achieved"), "partly": N_("partly achieved"), "not_achieved": N_("not achieved"),
+           "too_early": N_("too early to tell")}
 
 
 @dataclass(frozen=True)
