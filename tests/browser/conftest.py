@@ -69,7 +69,8 @@ def live(sqlite_template, tmp_path) -> Iterator[LiveApp]:
     db_file = tmp_path / "browser.sqlite"
     shutil.copy(sqlite_template, db_file)
     mail = tmp_path / "mail"
-    app = create_app("testing", DATABASE_URL=f"sqlite:///{db_file}", MAIL_FOLDER=str(mail))
+    app = create_app("testing", DATABASE_URL=f"sqlite:///{db_file}", MAIL_FOLDER=str(mail),
+                     SMS_FOLDER=str(tmp_path / "sms"))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns a failure's story
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"

@@ -64,6 +64,14 @@ class LiveApp:
             found = factories.mailbox(self.app)()
         return [m for m in found if to is None or to in str(m["To"])]
 
+    def texts(self, to: str | None = None) -> list[dict]:
+        """Texts written to the SMS folder so far, oldest first (optionally only those to `to`)."""
+        from campaigns.delivery import sms
+
+        with self.app.app_context():
+            found = list(reversed(sms.folder_texts()))
+        return [t for t in found if to is None or t["to"] == to]
+
     def travel(self, moment: datetime) -> None:
         """Move the app's time to `moment` and keep it there (the server thread shares the clock). Logins made
         before expire like real ones would; the root conftest lets time run freely again after the test."""
