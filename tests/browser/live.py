@@ -66,7 +66,7 @@ class LiveApp:
 
     def texts(self, to: str | None = None) -> list[dict]:
         """Texts written to the SMS folder so far, oldest first (optionally only those to `to`)."""
-        from campaigns.delivery import sms
+        from campaigns.nudges.channels import sms
 
         with self.app.app_context():
             found = list(reversed(sms.folder_texts()))
