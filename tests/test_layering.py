@@ -35,6 +35,10 @@ def test_no_page_module_imports_the_api():
     assert _importers_of("web", "campaigns.api") == {}
 
 
+def test_no_api_module_imports_the_pages():
+    assert _importers_of("api", "campaigns.web") == {}
+
+
 def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "page.py"
     module.write_text("def view():\n    from campaigns.api.sms import MobileIn\n")
