@@ -37,15 +37,16 @@ def create_app(config: settings.Config | str | None = None, *, web: bool = True,
     cfg.finalise(app.instance_path)
     app.config.from_object(cfg)
 
-    from campaigns import api, auth, cli, db, i18n, limits, logs, security_headers
+    from campaigns import api, auth, bootstrap, cli, db, i18n, limits, logs, security_headers
     from campaigns import web as pages
     from campaigns.extensions import csrf
 
+    bootstrap.wire(app)
     logs.init_app(app)
     limits.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, current_user=auth.current_user, is_api_request=auth.is_api_request)
     auth.init_app(app)
     security_headers.init_app(app)
     if web:

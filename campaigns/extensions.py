@@ -1,12 +1,10 @@
 """Unbound extension singletons, bound to an app in create_app()."""
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 from campaigns.api.problems import CampaignsApi
 
 api = CampaignsApi()
-babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from babel import Locale, dates, lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_decimal, format_percent, get_locale, gettext
+from flask_babel import Babel, format_decimal, format_percent, get_locale, gettext
 
 from campaigns.domain.text import N_, Text
 
@@ -52,8 +53,7 @@ def preferred_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    from campaigns.auth import current_user, is_api_request
-
+    current_user, is_api_request = current_app.extensions["campaigns.i18n.who"]
     browser = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     user = current_user()
     if is_api_request():
@@ -168,11 +168,12 @@ def _compiled_directory(app: Flask) -> str:
         return str(fallback)
 
 
-def init_app(app: Flask) -> None:
-    from campaigns.extensions import babel
-
+def init_app(app: Flask, *, current_user: Callable, is_api_request: Callable[[], bool]) -> None:
+    """`current_user` and `is_api_request` come from auth, handed in by create_app: the language follows the
+    person, and this module stays below auth (which imports the services, which translate their messages)."""
+    app.extensions["campaigns.i18n.who"] = (current_user, is_api_request)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _compiled_directory(app))
-    babel.init_app(app, locale_selector=preferred_locale)
+    Babel(app, locale_selector=preferred_locale)
     app.jinja_env.globals.update(languages=languages, language_name=language_name, html_lang=html_lang,
                                  translate=translate)
     app.jinja_env.filters.update(percent=percent, words=word_list, labelled=labelled)

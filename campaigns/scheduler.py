@@ -26,7 +26,7 @@ from flask import Flask
 
 from campaigns.db import session_scope
 from campaigns.jobs import JOBS, Job
-from campaigns.nudges.dispatch.dispatcher import stopping
+from campaigns.nudges import stopping
 
 log = logging.getLogger("campaigns.scheduler")
 

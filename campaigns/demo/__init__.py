@@ -12,9 +12,9 @@ from typing import Any
 from sqlmodel import Session
 
 from campaigns.demo import accounts, campaigns, concerns, languages, nudges, progress, volunteering
+from campaigns.demo.accounts import DEMO_PASSWORD
 
 #: the password every demo login uses (demo data only)
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 
 
 @dataclass

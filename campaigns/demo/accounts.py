@@ -6,6 +6,8 @@ from sqlmodel import Session, select
 
 from campaigns.domain.model import Organisation
 
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+
 ORG_SLUG = "riverside-advocacy"
 
 #: (nickname, email, display name, org role or None, site admin)
@@ -35,7 +37,6 @@ def exists(session: Session) -> bool:
 
 
 def build(world) -> None:
-    from campaigns.demo import DEMO_PASSWORD
     from campaigns.services import accounts, orgs
 
     session = world.session

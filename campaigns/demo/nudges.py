@@ -9,13 +9,12 @@ from sqlmodel import col, select
 
 from campaigns.db import transaction
 from campaigns.domain.model import Campaign
-from campaigns.nudges.outbox import NudgeSpec, plan
+from campaigns.nudges import NudgeSpec, dispatch_due, plan, sweep
 
 
 def build(world) -> None:
+    from campaigns.nudges import reminders
     from campaigns.nudges import settings as notification_settings
-    from campaigns.nudges.dispatch import dispatcher
-    from campaigns.nudges.planning import planner, reminders
 
     session, people = world.session, world.people
     notification_settings.update(session, people["client"], quiet_start=time(22, 0), quiet_end=time(7, 30))
@@ -38,7 +37,7 @@ def build(world) -> None:
             payload={"title": "Welcome to Campaigns",
                      "body": "Reminders about what you sign up for arrive here. You choose how many, when, and "
                              "how: see Notifications on your account page.", "link": "/account/notifications"}))
-    planner.sweep(session)
-    delivered = dispatcher.dispatch_due(session)
+    sweep(session)
+    delivered = dispatch_due(session)
     world.extra["nudges_delivered"] = delivered
     world.echo(f"      {delivered} messages delivered (inboxes, and the mail folder at /dev/mail)")

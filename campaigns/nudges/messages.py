@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import get_translations, gettext
-from werkzeug.routing import BuildError
 
 from campaigns.i18n import local_moment, percent
 from campaigns.nudges.dispatch.checks import Person
+from campaigns.nudges.links import external, path  # noqa: F401 (channels build their links as messages.external)
 
 
 @dataclass
@@ -32,27 +30,6 @@ def when(payload: dict, person: Person, key: str = "at") -> str:
     if not raw:
         return ""
     return f"{local_moment(datetime.fromisoformat(raw), person.timezone, 'day')} ({person.timezone})"
-
-
-def external(endpoint: str, **values) -> str | None:
-    """An absolute URL from BASE_URL, outside any request (jobs); None if the page does not exist (yet)."""
-    if endpoint not in current_app.view_functions:
-        return None
-    adapter = current_app.extensions.get("campaigns.url_adapter")
-    if adapter is None:
-        base = urlsplit(current_app.config["BASE_URL"])
-        adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                           url_scheme=base.scheme or "https")
-        current_app.extensions["campaigns.url_adapter"] = adapter
-    try:
-        return adapter.build(endpoint, values, force_external=True)
-    except BuildError:
-        return None
-
-
-def path(endpoint: str, **values) -> str | None:
-    url = external(endpoint, **values)
-    return urlsplit(url).path if url else None
 
 
 def _subject_link(payload: dict) -> str | None:

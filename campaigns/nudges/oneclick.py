@@ -45,7 +45,7 @@ def step_back_token(*, person_id: int, payload: dict) -> str:
 def buttons(*, person_id: int, kind: str, payload: dict) -> list[tuple[str, str]]:
     """The one-click buttons of a message to someone with a place: "Can't make it? Step back", and in the
     day-before reminder "Yes, I'm still coming" first."""
-    from campaigns.nudges.messages import external
+    from campaigns.nudges.links import external
 
     if not offers_step_back(kind, payload):
         return []

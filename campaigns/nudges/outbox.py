@@ -32,12 +32,14 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from campaigns import clock
 from campaigns.db import is_sqlite, remembered, transaction
-from campaigns.domain.model import Nudge, User
+from campaigns.domain.model import Guest, Nudge, User
 from campaigns.domain.text import N_
+from campaigns.nudges.planning import rules as rn
 from campaigns.services import audit
 from campaigns.services.errors import Conflict, NotFound
 
@@ -86,8 +88,6 @@ def plan(session: Session, spec: NudgeSpec) -> int:
 
 def plan_many(session: Session, specs: list[NudgeSpec]) -> int:
     """Plan many nudges with a few multi-row inserts (the sweep and the benchmark plan thousands at once)."""
-    from campaigns.nudges.planning.guests import guest_channels
-
     now = clock.now()
     specs = guest_channels(session, with_texts(session, specs))  # guests: only the channels they ticked
     return insert_new(session, Nudge.__table__, [_row(spec, channel, now) for spec in specs
@@ -98,7 +98,6 @@ def with_texts(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
     """The specs, with the sms channel added where the recipient has a verified mobile and chose texts for the
     kind: nobody else gets an sms row at all (care checks both again at send time). Idempotent."""
     from campaigns.domain.model import NotificationSettings
-    from campaigns.nudges.planning import rules as rn
 
     people = {s.recipient_id for s in specs if s.recipient_id is not None and "sms" not in s.channels
               and rn.SMS_KIND_OF.get(s.kind, s.kind) in rn.SMS_KINDS}
@@ -110,6 +109,41 @@ def with_texts(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
     chosen = remembered(session, ("texted", frozenset(people)), lambda: dict(session.exec(query).all()))
     return [replace(s, channels=(*s.channels, "sms")) if s.recipient_id in chosen and "sms" not in s.channels
             and rn.texted(s.kind, chosen[s.recipient_id]) else s for s in specs]
+
+
+#: the channels a guest may choose, besides which nothing reaches them (no in-app inbox: they cannot log in)
+GUEST_CHANNELS = ("email", "sms")
+
+
+def guest_channels(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
+    """`specs` with each guest's channels in place of the rule's: the ones they ticked (perhaps none)."""
+    people = {s.recipient_id for s in specs if s.recipient_id is not None and s.kind not in rn.OPT_IN}
+    guests = _loginless(session, people)
+    if not guests:
+        return specs
+    query = select(Guest.org_id, Guest.user_id, Guest.channels).where(among(session, Guest.user_id, guests))
+    chosen = {(org, user): tuple(c for c in channels or () if c in GUEST_CHANNELS)
+              for org, user, channels in session.exec(query)}
+    return [replace(s, channels=chosen.get((s.org_id, s.recipient_id), ()))
+            if s.recipient_id in guests and s.kind not in rn.OPT_IN else s for s in specs]
+
+
+def _loginless(session: Session, people: set[int]) -> set[int]:
+    """Who among `people` is a guest (no login). People already loaded cost no query: a member's sign-up plans
+    within the statement budget it holds the seat lock for."""
+    from campaigns.services.guests import NO_LOGIN
+
+    found, unknown = set(), set()
+    for person in people:
+        user = session.identity_map.get(identity_key(User, person))
+        if user is None:
+            unknown.add(person)
+        elif user.password_hash == NO_LOGIN:
+            found.add(person)
+    if unknown:
+        found |= set(session.exec(select(User.id).where(among(session, User.id, unknown),
+                                                        User.password_hash == NO_LOGIN)))
+    return found
 
 
 def insert_new(session: Session, table, rows: list[dict], *, unique: list[str]) -> int:

@@ -150,7 +150,7 @@ def of_campaign(campaign_id: int, *, status: str | None = None):
     return query.order_by(col(Contribution.id).desc())
 
 
-# -- handlers (listed in messagebus.handlers) -----------------------------------------------------------------
+# -- handlers (listed in bootstrap.event_handlers) -----------------------------------------------------------------
 def _move(session: Session, contribution_id: int, *, count: bool) -> None:
     """Add a contribution's amount to its goal (or take it away), exactly once, in the caller's transaction."""
     flipped = session.exec(update(Contribution)  # type: ignore[call-overload]

@@ -307,7 +307,7 @@ def pending_signup(session: Session, signup_id: int) -> Signup:
 def stop_messages(session: Session, *, token: str) -> User:
     """A guest's "stop everything" link: no more reminders on any channel from any group (their places stay)."""
     from campaigns.domain.model import Nudge
-    from campaigns.nudges.planning.guests import STOP_PURPOSE
+    from campaigns.nudges.planning.rules import STOP_PURPOSE
     from campaigns.services import security
 
     user = session.get(User, security.unsign(STOP_PURPOSE, token, max_age_seconds=400 * 24 * 3600))

@@ -35,7 +35,7 @@ SNAPSHOT_STAGES = ("assessment", "collaboration", "intervention", "evaluation")
 _BATCH = 500
 
 
-# -- handlers (see messagebus.handlers) ----------------------------------------------------------------------
+# -- handlers (see bootstrap.event_handlers) ----------------------------------------------------------------------
 def on_contribution_verified(session: Session, event: ev.ContributionVerified, row: EventRecord) -> None:
     """After the goal counter moved: the campaign is active, its progress is recomputed, milestones recorded."""
     touch_activity(session, event, row)

@@ -111,7 +111,7 @@ def summaries(session: Session, campaign_ids: list[int], k: int) -> dict[int, di
             for cid, phases in answers.items()}
 
 
-# -- invitations (handlers, see messagebus.handlers) -------------------------------------------------------------
+# -- invitations (handlers, see bootstrap.event_handlers) -------------------------------------------------------------
 INVITE_KIND = "reflection_invite"
 
 

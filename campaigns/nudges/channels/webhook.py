@@ -132,3 +132,7 @@ class _PinnedHTTPS(_PinnedHTTP):
     def connect(self):
         super().connect()
         self.sock = ssl.create_default_context().wrap_socket(self.sock, server_hostname=self.host)
+
+
+#: the name every channel sends one nudge by (the dispatcher calls channels alike)
+send_nudge = send

@@ -19,7 +19,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import NamedTuple
 
 from flask import current_app
@@ -31,20 +30,13 @@ from campaigns import clock
 from campaigns.db import is_sqlite, transaction
 from campaigns.domain.model import Nudge
 from campaigns.nudges import messages
-from campaigns.nudges.channels import Undeliverable, inapp
+from campaigns.nudges.channels import Undeliverable
 from campaigns.nudges.dispatch import care, checks
 from campaigns.nudges.outbox import among
 from campaigns.nudges.planning import rules as rn
 
 log = logging.getLogger(__name__)
 
-#: channel -> "module:function" with the signature send(session, nudge) -> None (raises on failure)
-CHANNELS = {
-    "inapp": "campaigns.nudges.channels.inapp:send",
-    "email": "campaigns.nudges.channels.email:send_nudge",
-    "webhook": "campaigns.nudges.channels.webhook:send",
-    "sms": "campaigns.nudges.channels.sms:send_nudge",
-}
 BATCH_SIZE = 1000
 LEASE = timedelta(minutes=5)
 #: set by the scheduler on SIGTERM: finish the batch in hand, start no other
@@ -221,7 +213,7 @@ def _send_inapp(session: Session, rows: list[Claimed], assessed: dict, worker: s
                         continue
                     rendered[key] = message
                 items.append((row, rendered[key]))
-    inapp.send_batch(session, items, worker=worker, now=now)
+    channel("inapp").send_batch(session, items, worker=worker, now=now)
 
 
 def _same_words(row: Claimed, person: checks.Person) -> tuple | None:
@@ -234,9 +226,9 @@ def _same_words(row: Claimed, person: checks.Person) -> tuple | None:
 
 
 def channel(name: str):
-    """The send function of a channel, loaded by its dotted path (webhooks come from the progress feature)."""
-    module, _, function = CHANNELS[name].partition(":")
-    return getattr(import_module(module), function)
+    """A channel as the composition root handed it in (campaigns/bootstrap.py): `send_nudge(session, nudge)`, and
+    for in-app `send_batch`. The dispatcher never imports a channel itself, so tests hand in fakes the same way."""
+    return current_app.extensions["campaigns.channels"][name]
 
 
 def _send_one(session: Session, name: str, row: Claimed, worker: str) -> None:
@@ -244,7 +236,7 @@ def _send_one(session: Session, name: str, row: Claimed, worker: str) -> None:
     nudge = session.get(Nudge, row.id, populate_existing=True)
     try:
         with force_locale(_locale_of(session, nudge)):
-            channel(name)(session, nudge)
+            channel(name).send_nudge(session, nudge)
     except Undeliverable as refusal:  # the channel found it must not go: skipped with the reason, not retried
         session.rollback()
         _record(session, worker, [(row.id, refusal.reason)], [])

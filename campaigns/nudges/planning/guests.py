@@ -4,16 +4,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from campaigns.domain import events as ev
 from campaigns.domain.model import Action, EventRecord, Guest, Signup, Task, User
-from campaigns.nudges.outbox import NudgeSpec, among, anchor_checksum, plan
+from campaigns.nudges.outbox import NudgeSpec, anchor_checksum, plan
 from campaigns.nudges.planning import rules as rn
+from campaigns.nudges.planning.rules import STOP_PURPOSE
 
 
 def has_email(user: User) -> bool:
@@ -27,12 +26,9 @@ def is_guest(user: User) -> bool:
     return is_guest_user(user)
 
 
-STOP_PURPOSE = "guest_stop"
-
-
 def guest_links(user: User, payload: dict, kind: str) -> dict:
     """For a guest's message: the action's public page instead of a members' page, and a stop-everything link."""
-    from campaigns.nudges.messages import external
+    from campaigns.nudges.links import external
     from campaigns.services import security
 
     return {"guest": True, "settings_url": external("public.stop", token=security.sign(STOP_PURPOSE, user.id)),
@@ -42,7 +38,7 @@ def guest_links(user: User, payload: dict, kind: str) -> dict:
 def guest_link(payload: dict, kind: str, *, absolute: bool = True) -> str | None:
     """Where a guest's message leads: the confirmation page for a confirmation, else the action's public page
     (the members' pages would only ask them to log in)."""
-    from campaigns.nudges.messages import external, path
+    from campaigns.nudges.links import external, path
     from campaigns.services.guests import confirmation_code
 
     build = external if absolute else path
@@ -74,38 +70,3 @@ def on_guest_signup_requested(session: Session, event: ev.GuestSignupRequested, 
             payload={"title": f"{action.title}: {task.title}", "action_id": action.id, "signup_id": signup.id,
                      "hold": hold.isoformat(), "at": action.starts_at.isoformat(), "zone": action.timezone,
                      "audience": "guest_request", "via": via, **({"to": number} if number else {})}))
-
-
-#: the channels a guest may choose, besides which nothing reaches them (no in-app inbox: they cannot log in)
-GUEST_CHANNELS = ("email", "sms")
-
-
-def guest_channels(session: Session, specs: list[NudgeSpec]) -> list[NudgeSpec]:
-    """`specs` with each guest's channels in place of the rule's: the ones they ticked (perhaps none)."""
-    people = {s.recipient_id for s in specs if s.recipient_id is not None and s.kind not in rn.OPT_IN}
-    guests = _loginless(session, people)
-    if not guests:
-        return specs
-    query = select(Guest.org_id, Guest.user_id, Guest.channels).where(among(session, Guest.user_id, guests))
-    chosen = {(org, user): tuple(c for c in channels or () if c in GUEST_CHANNELS)
-              for org, user, channels in session.exec(query)}
-    return [replace(s, channels=chosen.get((s.org_id, s.recipient_id), ()))
-            if s.recipient_id in guests and s.kind not in rn.OPT_IN else s for s in specs]
-
-
-def _loginless(session: Session, people: set[int]) -> set[int]:
-    """Who among `people` is a guest (no login). People already loaded cost no query: a member's sign-up plans
-    within the statement budget it holds the seat lock for."""
-    from campaigns.services.guests import NO_LOGIN
-
-    found, unknown = set(), set()
-    for person in people:
-        user = session.identity_map.get(identity_key(User, person))
-        if user is None:
-            unknown.add(person)
-        elif user.password_hash == NO_LOGIN:
-            found.add(person)
-    if unknown:
-        found |= set(session.exec(select(User.id).where(among(session, User.id, unknown),
-                                                        User.password_hash == NO_LOGIN)))
-    return found

@@ -1,5 +1,5 @@
 """What nudges follow each domain event, planned in the same transaction as the change (registered in
-`messagebus.handlers()`). The sweep plans the same rows again if anything was missed; keys make that harmless.
+`bootstrap.event_handlers()`). The sweep plans the same rows again if anything was missed; keys make that harmless.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from campaigns.nudges.planning import rules as rn
 
 
 def _rule(session: Session, campaign_id: int, key: str) -> rn.RuleDef | None:
-    from campaigns.nudges.planning.reminders import effective_rules
+    from campaigns.nudges.planning.defaults import effective_rules
 
     return next((r for r in effective_rules(session, campaign_id) if r.key == key), None)
 

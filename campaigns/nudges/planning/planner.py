@@ -168,7 +168,7 @@ def plan_target(session: Session, target: Target | None, *, only: int | None = N
     """Plan every rule's nudges for one target, inside the caller's transaction. Returns rows added."""
     if target is None or _campaign_closed(session, target.campaign_id):
         return 0
-    from campaigns.nudges.planning.reminders import effective_rules
+    from campaigns.nudges.planning.defaults import effective_rules
 
     rules = effective_rules(session, target.campaign_id) if rules is None else rules
     specs = with_texts(session, specs_for(session, target, rules, now=clock.now(), only=only))
@@ -234,7 +234,7 @@ def plan_campaign(session: Session, campaign: Campaign) -> int:
     """Plan every rule of one campaign for all its subjects near now (the sweep, and after a rule changes)."""
     if campaign.stage in CLOSED_STAGES:
         return 0
-    from campaigns.nudges.planning.reminders import effective_rules
+    from campaigns.nudges.planning.defaults import effective_rules
 
     rules = effective_rules(session, campaign.id)
     anchors = {rule.anchor for rule in rules if not rule.event_only}

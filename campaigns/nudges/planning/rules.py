@@ -186,3 +186,6 @@ def retry_delay(failures: int, jitter: float) -> timedelta:
 
 def is_dead(failures: int) -> bool:
     return failures >= MAX_ATTEMPTS
+
+#: the signed purpose of a guest's "stop everything" link (services/guests checks it, planning/guests signs it)
+STOP_PURPOSE = "guest_stop"
