@@ -10,8 +10,7 @@ from campaigns.api.pagination import paginate
 from campaigns.db import get_session
 from campaigns.downloads import HISTORY_CSV, csv_attachment
 from campaigns.schemas.contributions import ContributionIn, ContributionOut, FeedOut, HoursOut, RejectIn, StatusFilter
-from campaigns.services import audit, calendar, contributions, policy
-from campaigns.services import volunteering_queries as queries
+from campaigns.services import audit, calendar, contributions, policy, volunteering
 
 blp = Blueprint("api_contributions", __name__,
                 description="Contributions toward goals (logged, verified, declined kindly), hours and calendars.")
@@ -77,7 +76,7 @@ class MyContributions(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """Your own contributions, newest first."""
-        return paginate(queries.contributions_of(get_session(), caller()), pagination_parameters)
+        return paginate(contributions.contributions_of(get_session(), caller()), pagination_parameters)
 
 
 @blp.route("/me/hours")
@@ -86,7 +85,7 @@ class MyHours(MethodView):
     @blp.response(200, HoursOut)
     def get(self):
         """Your volunteering hours: verified, and still waiting to be checked."""
-        return queries.hours_of(get_session(), caller())
+        return volunteering.hours_of(get_session(), caller())
 
 
 @blp.route("/me/history.csv")
@@ -95,7 +94,7 @@ class MyHistory(MethodView):
     @blp.response(200, content_type="text/csv", description="Your history as CSV.")
     def get(self):
         """Download your volunteering history (tasks and contributions) as CSV."""
-        return csv_attachment(queries.history_csv(get_session(), caller()), HISTORY_CSV)
+        return csv_attachment(contributions.history_csv(get_session(), caller()), HISTORY_CSV)
 
 
 

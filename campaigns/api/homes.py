@@ -10,7 +10,7 @@ from campaigns.schemas.homes import (
     HomeOut,
 )
 from campaigns.services import homes, installation, orgs
-from campaigns.services.volunteering_queries import MyTask
+from campaigns.services.volunteering import MyTask
 
 blp = Blueprint("api_homes", __name__, description="Your home: your next steps, group by group.")
 

@@ -31,7 +31,6 @@ from campaigns.schemas.volunteering import (
 )
 from campaigns.services import actions, attendance, guest_admin, policy, signups, volunteering
 from campaigns.services import tasks as task_service
-from campaigns.services import volunteering_queries as queries
 
 blp = Blueprint("api_volunteering", __name__,
                 description="Actions, tasks and sign-ups: capacity that never overbooks, self-promoting waitlists.")
@@ -39,24 +38,24 @@ blp = Blueprint("api_volunteering", __name__,
 
 def _action(action: Action) -> dict:
     session, user = get_session(), caller()
-    return action_out(action, show_place=queries.may_see_place(session, user, action),
-                      coordinator=queries.is_coordinator(session, user, action.campaign_id, action.org_id))
+    return action_out(action, show_place=volunteering.may_see_place(session, user, action),
+                      coordinator=volunteering.is_coordinator(session, user, action.campaign_id, action.org_id))
 
 
 def _signup(signup: Signup) -> dict:
     session, user = get_session(), caller()
-    data = {**signup.model_dump(), "position": queries.waitlist_position(session, signup)}
+    data = {**signup.model_dump(), "position": volunteering.waitlist_position(session, signup)}
     if signup.user_id != user.id:
         task = session.get(Task, signup.task_id)
-        if not queries.is_coordinator(session, user, task.campaign_id, task.org_id):  # type: ignore[union-attr]
+        if not volunteering.is_coordinator(session, user, task.campaign_id, task.org_id):  # type: ignore[union-attr]
             data["attendance"] = data["checked_in_at"] = None  # private: the person and coordinators only
     return data
 
 
 def _task(task: Task) -> dict:
     session = get_session()
-    mine = queries.my_signups_for(session, caller(), [task.id]).get(task.id)  # type: ignore[list-item]
-    return {**task.model_dump(), "waitlisted": queries.waitlist_length(session, task.id),  # type: ignore[arg-type]
+    mine = volunteering.my_signups_for(session, caller(), [task.id]).get(task.id)  # type: ignore[list-item]
+    return {**task.model_dump(), "waitlisted": volunteering.waitlist_length(session, task.id),  # type: ignore[arg-type]
             "my_signup": _signup(mine) if mine else None}
 
 
@@ -68,7 +67,7 @@ class CampaignActions(MethodView):
     def get(self, campaign_id: int, pagination_parameters):
         """A campaign's actions, by start time."""
         campaign = policy.campaign_for(get_session(), caller(), campaign_id)
-        return paginate(queries.actions_of_campaign(campaign.id), pagination_parameters, _action)
+        return paginate(volunteering.actions_of_campaign(campaign.id), pagination_parameters, _action)
 
     @blp.doc(security=BEARER)
     @blp.arguments(ActionIn)
@@ -121,7 +120,7 @@ class ActionTasks(MethodView):
     def get(self, action_id: int, pagination_parameters):
         """The tasks (roles and shifts) of an action, with seats taken."""
         action = volunteering.action_for(get_session(), caller(), action_id)
-        return paginate(queries.tasks_of_action(action.id), pagination_parameters, _task)  # type: ignore[arg-type]
+        return paginate(volunteering.tasks_of_action(action.id), pagination_parameters, _task)  # type: ignore[arg-type]
 
     @blp.doc(security=BEARER)
     @blp.arguments(TaskIn)
@@ -139,7 +138,7 @@ class CampaignTasks(MethodView):
     def get(self, campaign_id: int, pagination_parameters):
         """A campaign's standalone tasks (outside any action), by deadline."""
         campaign = policy.campaign_for(get_session(), caller(), campaign_id)
-        return paginate(queries.standalone_tasks(campaign.id), pagination_parameters, _task)
+        return paginate(volunteering.standalone_tasks(campaign.id), pagination_parameters, _task)
 
     @blp.doc(security=BEARER)
     @blp.arguments(TaskIn)
@@ -190,7 +189,7 @@ class TaskSignups(MethodView):
         """Sign up: a free seat confirms you, otherwise you join the waitlist in order. Safe to repeat."""
         session, user = get_session(), caller()
         volunteer_id = data.get("on_behalf_of") or user.id
-        before = queries.my_signups_for(session, session.get(User, volunteer_id), [task_id]).get(task_id)
+        before = volunteering.my_signups_for(session, session.get(User, volunteer_id), [task_id]).get(task_id)
         was_active = before is not None and before.status != "cancelled"
         signup = signups.sign_up(session, task_id=task_id, user=user, on_behalf_of=data.get("on_behalf_of"))
         return _signup(signup), 200 if was_active else 201
@@ -262,4 +261,4 @@ class MySignups(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Your sign-ups, newest first, with your place on any waitlist."""
-        return paginate(queries.signups_of(caller(), args.get("status")), pagination_parameters, _signup)
+        return paginate(volunteering.signups_of(caller(), args.get("status")), pagination_parameters, _signup)

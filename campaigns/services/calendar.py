@@ -17,8 +17,7 @@ from sqlmodel import Session, col, select
 from campaigns.db import transaction
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Campaign, Signup, Task, User
-from campaigns.services import audit, security
-from campaigns.services import volunteering_queries as queries
+from campaigns.services import audit, security, volunteering
 
 #: link(kind, id) -> the absolute URL of the page of an action ("action") or a task ("task")
 Linker = Callable[[str, int], str]
@@ -152,9 +151,9 @@ def _shift_line(task: Task, action: Action) -> str:
 
 def campaign_feed(session: Session, campaign: Campaign, *, viewer: User | None, host: str, link: Linker) -> bytes:
     """A campaign's actions. `viewer` None is the public feed (public campaigns only; public places only)."""
-    actions = list(session.exec(queries.actions_of_campaign(campaign.id)))  # type: ignore[arg-type]
-    coordinator = viewer is not None and queries.is_coordinator(session, viewer, campaign.id, campaign.org_id)
-    confirmed = queries.confirmed_action_ids(session, viewer, [a.id for a in actions]) if viewer else set()
+    actions = list(session.exec(volunteering.actions_of_campaign(campaign.id)))  # type: ignore[arg-type]
+    coordinator = viewer is not None and volunteering.is_coordinator(session, viewer, campaign.id, campaign.org_id)
+    confirmed = volunteering.confirmed_action_ids(session, viewer, [a.id for a in actions]) if viewer else set()
     events = [action_event(a, host=host, link=link, show_place=rules.may_see_place(
         address_public=a.address_public, is_coordinator=coordinator, is_confirmed=a.id in confirmed)) for a in actions]
     return _calendar(campaign.name, events)
@@ -162,5 +161,5 @@ def campaign_feed(session: Session, campaign: Campaign, *, viewer: User | None, 
 
 def action_calendar(session: Session, action: Action, *, viewer: User | None, host: str, link: Linker) -> bytes:
     """One action, for an .ics download from its page."""
-    event = action_event(action, host=host, link=link, show_place=queries.may_see_place(session, viewer, action))
+    event = action_event(action, host=host, link=link, show_place=volunteering.may_see_place(session, viewer, action))
     return _calendar(action.title, [event])

@@ -16,7 +16,7 @@ from campaigns import clock
 from campaigns.domain import stages
 from campaigns.domain.model import Action, Campaign, CampaignMember, Contribution, Goal, PersonalGoal, Role, User
 from campaigns.services import campaigns, dashboards, outcomes, policy
-from campaigns.services.volunteering_queries import MyTask, signups_with_context
+from campaigns.services.volunteering import MyTask, signups_with_context
 
 #: the workspace's sections, in order: (key, label); each has its own page
 SECTIONS: tuple[tuple[str, str], ...] = (

@@ -8,6 +8,10 @@ conditional UPDATE first, so an amount is never counted twice (or taken away twi
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -16,11 +20,20 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain import rules_volunteering as rules
-from campaigns.domain.model import Action, Contribution, EventRecord, Goal, Organisation, Task, User
+from campaigns.domain.model import (
+    Action,
+    Campaign,
+    Contribution,
+    EventRecord,
+    Goal,
+    Organisation,
+    Task,
+    User,
+)
 from campaigns.domain.text import N_
 from campaigns.services import messagebus, policy, progress
 from campaigns.services.errors import Conflict, Invalid, NotFound
-from campaigns.services.volunteering import check
+from campaigns.services.volunteering import check, signups_with_context
 
 
 def _check_goal(session: Session, goal_id: int, campaign_id: int) -> Goal:
@@ -203,3 +216,38 @@ def recount_pending(session: Session, org_id: int, *, count: bool) -> None:
 def uncount_rejected(session: Session, event: ev.Event, record: EventRecord) -> None:
     """ContributionRejected: take back an amount that was counted while pending."""
     _move(session, event.subject_id, count=False)  # type: ignore[arg-type]
+
+
+# -- a person's own hours, contributions and history (reads) ---------------------------------------------------
+def contributions_of(session: Session, user: User):
+    """The person's own contributions, newest first (a query, for paging)."""
+    return select(Contribution).where(Contribution.user_id == user.id).order_by(col(Contribution.id).desc())
+
+
+HISTORY_COLUMNS = ["date", "kind", "campaign", "what", "amount", "unit", "hours", "status"]
+
+
+def history_rows(session: Session, user: User) -> list[list[str]]:
+    """The person's own volunteering history (tasks they held, contributions they logged), oldest first."""
+    rows: list[tuple[datetime, list]] = []
+    for item in signups_with_context(session, user, statuses=("confirmed",)):
+        when = item.starts_at or item.signup.confirmed_at or item.signup.queued_at
+        status = {"attended": "attended", "absent": "not recorded as attending"}.get(item.signup.attendance or "",
+                                                                                      "signed up")
+        rows.append((when, [when.date().isoformat(), "task", item.campaign.name, item.task.title, "", "", "",
+                            status]))
+    query = (select(Contribution, Goal, Campaign).join(Goal, col(Goal.id) == Contribution.goal_id)
+             .join(Campaign, col(Campaign.id) == Contribution.campaign_id).where(Contribution.user_id == user.id))
+    for contribution, goal, campaign in session.exec(query):
+        rows.append((contribution.created_at, [
+            contribution.created_at.date().isoformat(), "contribution", campaign.name, goal.name,
+            f"{contribution.amount:g}", goal.unit, f"{contribution.hours:g}", contribution.status]))
+    return [[rules.csv_safe(v) for v in row] for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def history_csv(session: Session, user: User) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HISTORY_COLUMNS)
+    writer.writerows(history_rows(session, user))
+    return buffer.getvalue()

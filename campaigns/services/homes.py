@@ -33,7 +33,7 @@ from campaigns.domain.model import (
 )
 from campaigns.services import audit, concern_board, consents, dashboards, outcomes, policy
 from campaigns.services.errors import Forbidden
-from campaigns.services.volunteering_queries import MyTask, signups_with_context
+from campaigns.services.volunteering import MyTask, signups_with_context
 
 #: how many of each list a home shows (each links to the full page)
 SHOWN = 5

@@ -16,7 +16,6 @@ from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Campaign, User
 from campaigns.services import calendar, policy, volunteering
-from campaigns.services import volunteering_queries as queries
 
 bp = Blueprint("calendar", __name__)
 
@@ -91,7 +90,7 @@ def issue():
     """Create or replace the secret feed address, shown once on the page that answers."""
     token = calendar.issue_token(get_session(), user=current_user())
     feeds = [(c, url_for("calendar.member_campaign_feed", token=token, campaign_id=c.id, _external=True))
-             for c in queries.campaigns_with_actions(get_session(), current_user())]
+             for c in volunteering.campaigns_with_actions(get_session(), current_user())]
     return render_template("volunteering/calendar.html", has_feed=True, campaign_feeds=feeds,
                            new_url=url_for("calendar.personal_feed", token=token, _external=True)), 201
 

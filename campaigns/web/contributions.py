@@ -12,8 +12,7 @@ from campaigns.domain.model import Contribution, Goal, User
 from campaigns.downloads import HISTORY_CSV, csv_attachment
 from campaigns.pagination import page_of
 from campaigns.schemas.contributions import ContributionIn, RejectIn
-from campaigns.services import audit, contributions, policy
-from campaigns.services import volunteering_queries as queries
+from campaigns.services import audit, contributions, policy, volunteering
 from campaigns.services.errors import DomainError, NotFound
 from campaigns.web import forms
 
@@ -25,7 +24,7 @@ bp = Blueprint("contributions", __name__)
 def log(campaign_id: int):
     session = get_session()
     campaign = policy.campaign_for(session, current_user(), campaign_id, "volunteer")
-    goals = queries.countable_goals(session, campaign.id)
+    goals = volunteering.countable_goals(session, campaign.id)
     form = forms.Form(values={"goal_id": request.args.get("goal_id", ""), "hours": "0",
                               "task_id": request.args.get("task_id", ""),
                               "action_id": request.args.get("action_id", "")})
@@ -105,4 +104,4 @@ def reject(contribution_id: int):
 @bp.get("/my/history.csv")
 @login_required
 def history():
-    return csv_attachment(queries.history_csv(get_session(), current_user()), HISTORY_CSV)
+    return csv_attachment(contributions.history_csv(get_session(), current_user()), HISTORY_CSV)

@@ -16,7 +16,6 @@ from campaigns.db import get_session
 from campaigns.domain.model import Signup, Task
 from campaigns.schemas.volunteering import SignupIn
 from campaigns.services import consents, policy, signups, volunteering
-from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 from campaigns.web.volunteering import bp, task_home
@@ -27,7 +26,7 @@ def _signed_up_message(signup: Signup, task: Task, *, for_name: str | None = Non
         text = (_("%(name)s is signed up for “%(task)s”.", name=for_name, task=task.title) if for_name
                 else _("You're signed up for “%(task)s”. Thank you!", task=task.title))
     else:
-        place = queries.waitlist_position(get_session(), signup)
+        place = volunteering.waitlist_position(get_session(), signup)
         text = _("“%(task)s” is full, so %(who)s on the waitlist, number %(n)s. A freed seat is given "
                  "automatically, in order.", task=task.title, n=place,
                  who=_("%(name)s is", name=for_name) if for_name else _("you're"))
@@ -85,5 +84,5 @@ def sign_up_client(task_id: int):
 @login_required
 def my_tasks():
     me = current_user()
-    return render_template("volunteering/my_tasks.html", mine=queries.my_tasks(get_session(), me),
+    return render_template("volunteering/my_tasks.html", mine=volunteering.my_tasks(get_session(), me),
                            has_feed=me.calendar_token_hash is not None)

@@ -18,7 +18,6 @@ from campaigns.domain.model import Action, Campaign, Task
 from campaigns.schemas.volunteering import ActionDetailsIn, ActionIn, RescheduleIn, TaskDetailsIn, TaskIn
 from campaigns.services import actions, policy, volunteering
 from campaigns.services import tasks as task_service
-from campaigns.services import volunteering_queries as queries
 from campaigns.services.errors import DomainError
 from campaigns.web import forms
 
@@ -38,9 +37,9 @@ def actions_section(campaign_id: int):
     """The campaign's actions and tasks: what is coming up (seats filled), and apart from it what has ended."""
     session, me = get_session(), current_user()
     campaign = policy.campaign_for(session, me, campaign_id)
-    split = queries.campaign_schedule(session, campaign)
+    split = volunteering.campaign_schedule(session, campaign)
     return render_template("volunteering/campaign_actions.html", campaign=campaign, schedule=split,
-                           can_manage=queries.is_coordinator(session, me, campaign.id, campaign.org_id))
+                           can_manage=volunteering.is_coordinator(session, me, campaign.id, campaign.org_id))
 
 
 def wall_clock(moment, zone: str) -> str:
@@ -58,7 +57,7 @@ def task_home(task: Task) -> str:
 def _tasks_context(tasks: list[Task], *, action: Action | None, zone: str) -> dict:
     """What the task list shows for this viewer: their own sign-ups, waitlist places, and why a task is closed."""
     session, me, now = get_session(), current_user(), clock.now()
-    mine = queries.my_signups_for(session, me, [t.id for t in tasks])  # type: ignore[misc]
+    mine = volunteering.my_signups_for(session, me, [t.id for t in tasks])  # type: ignore[misc]
     closed = {t.id: rules.signup_closed_reason(
         action_status=action.status if action else None, deadline=t.deadline, now=now,
         ends_at=t.ends_at or (action.ends_at if action else None)) for t in tasks}
@@ -66,8 +65,8 @@ def _tasks_context(tasks: list[Task], *, action: Action | None, zone: str) -> di
     ended = {t.id: rules.has_ended(t.ends_at or (action.ends_at if action else t.deadline), now) for t in tasks}
     return {
         "tasks": tasks, "mine": mine, "zone": zone, "closed": closed, "ended": ended,
-        "positions": {tid: queries.waitlist_position(session, s) for tid, s in mine.items()},
-        "waiting": {t.id: queries.waitlist_length(session, t.id) for t in tasks},  # type: ignore[arg-type]
+        "positions": {tid: volunteering.waitlist_position(session, s) for tid, s in mine.items()},
+        "waiting": {t.id: volunteering.waitlist_length(session, t.id) for t in tasks},  # type: ignore[arg-type]
         "can_act_for": org_id is not None and policy.allowed(session, me, "act_for_client", org_id),
     }
 
@@ -77,14 +76,14 @@ def _tasks_context(tasks: list[Task], *, action: Action | None, zone: str) -> di
 def action_page(action_id: int):
     session, me = get_session(), current_user()
     action = volunteering.action_for(session, me, action_id)
-    tasks = list(session.exec(queries.tasks_of_action(action.id)))  # type: ignore[arg-type]
+    tasks = list(session.exec(volunteering.tasks_of_action(action.id)))  # type: ignore[arg-type]
     now = clock.now()
     return render_template(
         "volunteering/action.html", action=action, campaign=session.get(Campaign, action.campaign_id),
-        show_place=queries.may_see_place(session, me, action), action_ended=rules.has_ended(action.ends_at, now),
+        show_place=volunteering.may_see_place(session, me, action), action_ended=rules.has_ended(action.ends_at, now),
         checkin_shown=rules.checkin_form_shown(action.starts_at, action.ends_at, now),
-        can_manage=queries.is_coordinator(session, me, action.campaign_id, action.org_id),
-        confirmed=queries.is_confirmed_for(session, me, action), checkin_form=forms.Form(),
+        can_manage=volunteering.is_coordinator(session, me, action.campaign_id, action.org_id),
+        confirmed=volunteering.is_confirmed_for(session, me, action), checkin_form=forms.Form(),
         **_tasks_context(tasks, action=action, zone=action.timezone))
 
 
@@ -97,7 +96,7 @@ def task_page(task_id: int):
         return redirect(task_home(task))
     campaign = session.get(Campaign, task.campaign_id)
     return render_template("volunteering/task.html", task=task, campaign=campaign,
-                           can_manage=queries.is_coordinator(session, me, task.campaign_id, task.org_id),
+                           can_manage=volunteering.is_coordinator(session, me, task.campaign_id, task.org_id),
                            **_tasks_context([task], action=None, zone=campaign.timezone))
 
 
@@ -180,7 +179,7 @@ def cancel_action(action_id: int):
 
 
 def _task_form_page(campaign: Campaign, form: forms.Form, *, action: Action | None = None, task: Task | None = None):
-    goals = [(g.id, g.name) for g in queries.countable_goals(get_session(), campaign.id)]
+    goals = [(g.id, g.name) for g in volunteering.countable_goals(get_session(), campaign.id)]
     return render_template("volunteering/task_form.html", campaign=campaign, action=action, task=task, form=form,
                            goal_options=goals), 422 if form.errors else 200
 

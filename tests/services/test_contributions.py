@@ -5,7 +5,7 @@ from sqlmodel import func, select
 
 from campaigns.db import new_session
 from campaigns.domain.model import Contribution, EventRecord, Goal
-from campaigns.services import contributions, orgs, volunteering_queries
+from campaigns.services import contributions, orgs, volunteering
 from campaigns.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
@@ -94,8 +94,8 @@ def test_a_person_sees_their_own_hours_and_can_download_their_history(session, p
     contributions.verify(session, contribution_id=log(session, people, campaign, goal, hours=3).id,
                          user=people.coordinator)
     log(session, people, campaign, goal, hours=1.5, amount=4)
-    assert volunteering_queries.hours_of(session, people.client) == {"verified": 3.0, "pending": 1.5}
-    text = volunteering_queries.history_csv(session, people.client)
+    assert volunteering.hours_of(session, people.client) == {"verified": 3.0, "pending": 1.5}
+    text = contributions.history_csv(session, people.client)
     lines = text.strip().splitlines()
     assert lines[0] == "date,kind,campaign,what,amount,unit,hours,status"
     assert len(lines) == 3 and "'=HYPERLINK(evil)" in text  # a spreadsheet won't run it

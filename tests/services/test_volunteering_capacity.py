@@ -79,6 +79,6 @@ def test_32_people_at_once_fill_10_seats_queue_22_in_order_and_5_cancels_promote
 
 
 def volunteering_queries_position(session, signup):
-    from campaigns.services import volunteering_queries
+    from campaigns.services import volunteering
 
-    return volunteering_queries.waitlist_position(session, signup)
+    return volunteering.waitlist_position(session, signup)
