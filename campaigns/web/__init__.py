@@ -16,7 +16,7 @@ BLUEPRINTS = (
 
 #: modules that add pages to another feature's blueprint (so its endpoint names stay), by that feature; each is
 #: imported before the blueprint is registered, since a registered blueprint takes no more routes
-PAGES_ON = {"volunteering": ("signups",), "campaigns": ("campaign_parts",), "nudges": ("reminders",)}
+PAGES_ON = {"volunteering": ("signups",), "campaigns": ("goals", "campaign_team"), "nudges": ("reminders",)}
 
 
 #: the pages the scheduler's messages link to: its app has their URL rules (nudges/messages.py builds links

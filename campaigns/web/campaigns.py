@@ -1,9 +1,12 @@
 """Campaign pages: the list by stage, the launch form, the campaign page, its edit page and stage moves.
 
-Goals, personal goals and the team live in web/campaign_parts.py, on this same blueprint.
+Goals and personal goals live in web/goals.py, the team in web/campaign_team.py, on this same blueprint
+(with the helpers below, which bring a press or a form back to the campaign page).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -178,3 +181,46 @@ def stage(campaign_id: int):
             flash(_("The campaign is now in %(stage)s.", stage=stage_label(campaign.stage).lower()), "success")
             return redirect(url_for("campaigns.show", campaign_id=campaign.id))
     return render_page(campaign, status, stage_form=form)
+
+
+# -- helpers for the pages that change parts of a campaign page (web/goals.py, web/campaign_team.py) ----------
+def back_to(campaign_id: int, anchor: str):
+    number = request.form.get("back_to_page", type=int)
+    if number:  # a press on the whole-team page returns to that page of it
+        return redirect(url_for("campaigns.team_page", campaign_id=campaign_id, page=number))
+    if anchor == "team" and request.endpoint not in ("campaigns.join", "campaigns.leave"):
+        return redirect(url_for("campaigns.team_page", campaign_id=campaign_id))  # the team is a section of its own
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id, _anchor=anchor))
+
+
+def press(campaign_id: int, anchor: str, act: Callable[[], object], done: str):
+    """Run a button's use case; a refusal becomes a message, except 403/404 which stay errors."""
+    try:
+        act()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        flash(_(error.message), "error")
+    else:
+        flash(done, "success")
+    return back_to(campaign_id, anchor)
+
+
+def submit_on_page(campaign, schema, use_case: Callable[..., object], form_name: str, anchor: str, done: str,
+            page: Callable[..., object] = render_page):
+    """Load a form on the campaign page (or `page`) and run its use case, or re-render the page with the messages.
+
+    The use case may return its own success message."""
+    form, status = forms.load(schema), 422
+    if form.ok:
+        try:
+            said = use_case(**form.data)
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            form.fail(error)
+            status = error.status
+        else:
+            flash(said if isinstance(said, str) else done, "success")
+            return back_to(campaign.id, anchor)
+    return page(campaign, status, **{form_name: form})

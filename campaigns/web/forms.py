@@ -19,7 +19,7 @@ from campaigns.services.errors import DomainError
 
 T = TypeVar("T")
 
-_SKIP = {"csrf_token", "submit", "back_to_page"}  # back_to_page: where a press returns (see campaign_parts)
+_SKIP = {"csrf_token", "submit", "back_to_page"}  # back_to_page: where a press returns (see web/campaigns.py)
 
 
 @dataclass
