@@ -18,7 +18,7 @@ from campaigns.services.messagebus import Handler
 
 
 def wire(app: Flask, *, channels: dict | None = None) -> None:
-    messagebus.use(event_handlers)
+    messagebus.use(event_handlers, after_commit_handlers)
     app.extensions["campaigns.channels"] = default_channels() if channels is None else channels
 
 
@@ -45,7 +45,6 @@ def event_handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
         ev.ContributionVerified: (contributions.count_verified, progress.on_contribution_verified),
         ev.ContributionRejected: (contributions.uncount_rejected, progress.on_counter_changed),
         # a sign-up or a stage change shows the campaign is moving (not stalled)
-        ev.SignupConfirmed: (progress.touch_activity, nudge_handlers.on_signup_confirmed),
         ev.CampaignStageChanged: (progress.touch_activity, nudge_handlers.on_campaign_stage_changed,
                                   reflections.invite_on_closing),
         # the weighted mean of a campaign's goals changes with its goals
@@ -54,8 +53,6 @@ def event_handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
         ev.GoalDeclined: (progress.on_goals_changed,),
         # nudges: confirmations at once, reminders planned (or skipped) in the same transaction as the change;
         # moved or cancelled actions skip stale reminders and tell volunteers; coordinators hear of milestones
-        ev.SignupWaitlisted: (nudge_handlers.on_signup_waitlisted,),
-        ev.SignupPromoted: (nudge_handlers.on_signup_promoted,),
         ev.SignupCancelled: (nudge_handlers.on_signup_cancelled,),
         # a guest's request for a place: the confirmation link and code, by email or text
         ev.GuestSignupRequested: (guest_nudges.on_guest_signup_requested,),
@@ -68,4 +65,21 @@ def event_handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
         ev.GoalMilestoneReached: (nudge_handlers.on_goal_milestone,),
         ev.GoalReached: (progress.on_goals_changed, nudge_handlers.on_goal_milestone),
         ev.CampaignStalled: (nudge_handlers.on_campaign_stalled,),
+    }
+
+
+@cache
+def after_commit_handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
+    """Event type -> handlers run once the transaction that recorded the event has committed, each in a
+    transaction of its own: what a sign-up sets off needs none of the task's seat lock, which its transaction
+    then holds only for the seat, the sign-up and the event. Each handler reads the state again and plans with
+    insert-or-ignore on dedupe keys (running twice plans once); the planner's sweep catches what a crash left."""
+    from campaigns.nudges.planning import handlers as nudge_handlers
+    from campaigns.services import progress
+
+    return {
+        # a sign-up shows the campaign is moving (not stalled); then the confirmation and the volunteer's reminders
+        ev.SignupConfirmed: (progress.touch_activity, nudge_handlers.on_signup_confirmed),
+        ev.SignupWaitlisted: (nudge_handlers.on_signup_waitlisted,),
+        ev.SignupPromoted: (nudge_handlers.on_signup_promoted,),
     }

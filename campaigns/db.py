@@ -7,6 +7,7 @@ timeout instead of failing when a read snapshot tries to upgrade (SQLITE_BUSY_SN
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,9 @@ from sqlmodel import Session
 _IMMEDIATE = "campaigns_begin_immediate"
 _IN_WRITE = "campaigns_in_write"
 _REMEMBERED = "campaigns_remembered"
+_AFTER_COMMIT = "campaigns_after_commit"
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -88,6 +91,29 @@ def transaction(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info[_IN_WRITE] = False
+    _run_after_commit(session)
+
+
+def in_write(session: Session) -> bool:
+    """Inside `transaction(session)` (where `after_commit` work waits for the commit)."""
+    return bool(session.info.get(_IN_WRITE))
+
+
+def after_commit(session: Session, work: Callable[[Session], None]) -> None:
+    """Run `work(session)` once the write transaction under way has committed, in a transaction of its own, so
+    what it does holds no lock the change took. A rollback forgets it; if it fails, or the process dies first,
+    the change stays done and the caller's sweep must catch up (work here must be idempotent)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(work)
+
+
+def _run_after_commit(session: Session) -> None:
+    while pending := session.info.pop(_AFTER_COMMIT, None):  # work may queue more work: run that too
+        for work in pending:
+            try:
+                with transaction(session):
+                    work(session)
+            except Exception:  # the change it follows is committed: report, never undo or fail the caller
+                logger.exception("after-commit work failed; the sweep catches up")
 
 
 def remembered(session: Session, key: tuple, load: Callable[[], T]) -> T:
@@ -104,6 +130,11 @@ def remembered(session: Session, key: tuple, load: Callable[[], T]) -> T:
 def remember(session: Session, key: tuple, value) -> None:
     """Prime `remembered` with a value a wider query already read."""
     session.info.setdefault(_REMEMBERED, {})[key] = value
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_after_commit(session: OrmSession) -> None:
+    session.info.pop(_AFTER_COMMIT, None)  # what waited for a commit that never came
 
 
 @event.listens_for(OrmSession, "after_flush")

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from campaigns.db import after_commit as db_after_commit
+from campaigns.db import in_write
 from campaigns.domain import events as ev
 from campaigns.domain.model import EventRecord
 
@@ -21,9 +23,14 @@ Handler = Callable[[Session, ev.Event, EventRecord], None]
 _map: Callable[[], dict[type[ev.Event], tuple[Handler, ...]]] | None = None
 
 
-def use(event_handlers: Callable[[], dict[type[ev.Event], tuple[Handler, ...]]]) -> None:
-    global _map
-    _map = event_handlers
+#: the after-commit map, handed in the same way (bootstrap.after_commit_handlers)
+_later: Callable[[], dict[type[ev.Event], tuple[Handler, ...]]] | None = None
+
+
+def use(event_handlers: Callable[[], dict[type[ev.Event], tuple[Handler, ...]]],
+        after_commit: Callable[[], dict[type[ev.Event], tuple[Handler, ...]]] | None = None) -> None:
+    global _map, _later
+    _map, _later = event_handlers, after_commit
 
 
 def handlers() -> dict[type[ev.Event], tuple[Handler, ...]]:
@@ -48,4 +55,9 @@ def record(session: Session, event: ev.Event) -> EventRecord:
     session.flush()
     for handler in handlers().get(type(event), ()):
         handler(session, event, row)
+    for handler in (_later() if _later else {}).get(type(event), ()):
+        if in_write(session):  # each in a transaction of its own, once this one commits (db.after_commit)
+            db_after_commit(session, lambda s, handler=handler: handler(s, event, row))
+        else:
+            handler(session, event, row)
     return row

@@ -172,9 +172,9 @@ def _rate(rps: float) -> str:
 
 def _write(args, found: routes.Routes, results: dict) -> list[str]:
     pg = organisation(args.pg_url, args.scale, args.regenerate)
-    levels, attempts = ((1, 8, 32), 128) if args.quick else ((1, 2, 4, 8, 16, 32), 512)
+    levels, tasks = ((1, 8, 32), 8) if args.quick else ((1, 2, 4, 8, 16, 32), 16)
     try:
-        w = write.run(pg.url, pg, found, levels=levels, attempts=attempts)
+        w = write.run(pg.url, pg, found, levels=levels, tasks=tasks)
     except RuntimeError as error:
         results["write"] = {"error": str(error)}
         return [f"Write path: n/a ({error})"]

@@ -52,8 +52,15 @@ def _arrange(database_url: str, facts: Facts, *, clients: int, tasks: int, capac
         top_token = conn.execute(text("SELECT coalesce(max(id), 0) FROM api_token")).scalar()
         volunteers = [row[0] for row in conn.execute(text(
             "SELECT user_id FROM membership WHERE role = 'client' ORDER BY user_id LIMIT :n"), {"n": clients})]
-        action = conn.execute(text("SELECT id FROM action WHERE campaign_id = :c AND starts_at > :now "
-                                   "ORDER BY starts_at LIMIT 1"), {"c": facts.hot_campaign_id, "now": now}).scalar()
+        model = conn.execute(text("SELECT id FROM action WHERE campaign_id = :c AND starts_at > :now "
+                                  "ORDER BY starts_at LIMIT 1"), {"c": facts.hot_campaign_id, "now": now}).scalar()
+        # a fresh action like it for each rush: earlier runs' sign-ups would make its audience ever larger
+        columns = ("org_id, campaign_id, kind, title, description, starts_at, ends_at, timezone, address, "
+                   "address_public, accessibility_notes, interpreter_languages, public, status, sequence, created_at, "
+                   "translations")
+        action = conn.execute(text(
+            f"INSERT INTO action ({columns}, checkin_code) SELECT {columns}, :code FROM action WHERE id = :a "
+            "RETURNING id"), {"a": model, "code": secrets.token_hex(5).upper()}).scalar()
         task_ids = list(range(top_task + 1, top_task + tasks + 1))
         conn.execute(insert(m.Task.__table__), [
             {"id": tid, "org_id": 1, "campaign_id": facts.hot_campaign_id, "action_id": action,
@@ -86,22 +93,19 @@ def _check(database_url: str, task_ids: list[int]) -> tuple[int, int]:
 
 
 def run(database_url: str, facts: Facts, routes: Routes, *, levels: tuple[int, ...] = (1, 2, 4, 8, 16, 32),
-        attempts: int = 512, capacity: int = 8, workers: int = 2, threads: int = 16) -> WriteRun:
-    """The sign-up rush at each number of clients in `levels` (about `attempts` sign-ups each: every client tries
-    every one of `attempts / clients` fresh tasks of `capacity` seats in its own order), through one gunicorn; then
-    the floor: the busiest level again, straight through the driver."""
+        tasks: int = 16, capacity: int = 8, workers: int = 2, threads: int = 16) -> WriteRun:
+    """The sign-up rush at each number of clients in `levels` (every client tries every one of `tasks` fresh tasks
+    of `capacity` seats of a fresh action, in its own order), through one gunicorn; then the floor: the busiest
+    level again, straight through the driver."""
     if routes.signup_api is None:
         raise RuntimeError("the API has no sign-up endpoint yet (POST /api/v1/tasks/<task_id>/signups)")
     env = servers.app_env(database_url)
     by_clients = {}
     with servers.gunicorn("wsgi:app", env=env, workers=workers, threads=threads, name="write") as server:
         for clients in levels:
-            tasks = max(2, attempts // clients)
             task_ids, people = _arrange(database_url, facts, clients=clients, tasks=tasks, capacity=capacity)
             by_clients[clients] = _rush(database_url, task_ids, people, _through_api(server.port, routes))
-    busiest = max(levels)
-    task_ids, people = _arrange(database_url, facts, clients=busiest, tasks=max(2, attempts // busiest),
-                                capacity=capacity)
+    task_ids, people = _arrange(database_url, facts, clients=max(levels), tasks=tasks, capacity=capacity)
     floor = _rush(database_url, task_ids, people, _straight(database_url, facts))
     return WriteRun(by_clients, floor)
 

@@ -66,6 +66,11 @@ def coordinators(session: Session, org_id: int, campaign_id: int | None) -> set[
     return people
 
 
+def workers_of(session: Session, org_id: int, clients: set[int]) -> set[int]:
+    """The workers these clients gave a live sign-up consent to."""
+    return _consenting_workers(session, org_id, clients)
+
+
 def _consenting_workers(session: Session, org_id: int, clients: set[int]) -> set[int]:
     if not clients:
         return set()

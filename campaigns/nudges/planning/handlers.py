@@ -13,7 +13,7 @@ from campaigns import clock
 from campaigns.domain import events as ev
 from campaigns.domain.model import Action, Campaign, EventRecord, Goal, Signup, Task
 from campaigns.nudges.outbox import RELATIONSHIP_ENDED, plan_many, skip_planned
-from campaigns.nudges.planning import planner
+from campaigns.nudges.planning import audiences, planner
 from campaigns.nudges.planning import rules as rn
 
 
@@ -48,16 +48,24 @@ def on_signup_promoted(session: Session, event: ev.SignupPromoted, _row: EventRe
 
 
 def on_signup_waitlisted(session: Session, event: ev.SignupWaitlisted, _row: EventRecord) -> None:
-    signup = session.get(Signup, event.subject_id)
-    if signup is not None and signup.user_id is not None:
+    signup = _still(session, event.subject_id, "waitlisted")
+    if signup is not None:
         target = planner.signup_target(session, signup)
         _notice(session, "signup_waitlisted", target, {signup.user_id}, anchor=target.anchors["signup"])
         _plan_for_person(session, signup)
 
 
+def _still(session: Session, signup_id: int | None, status: str) -> Signup | None:
+    """The sign-up as it is now, if a member's and still `status` (these handlers run after the sign-up's commit,
+    when it may already have changed). Read FOR SHARE: a cancel waits until these plans are in, and then skips them."""
+    query = select(Signup).where(Signup.id == signup_id).with_for_update(read=True)
+    signup = session.exec(query.execution_options(populate_existing=True)).first()
+    return signup if signup is not None and signup.user_id is not None and signup.status == status else None
+
+
 def _signed_up(session: Session, event: ev.Event, key: str) -> None:
-    signup = session.get(Signup, event.subject_id)
-    if signup is None or signup.user_id is None:
+    signup = _still(session, event.subject_id, "confirmed")
+    if signup is None:
         return
     task = session.get(Task, signup.task_id)
     # held for the whole handler, so the planner's lookups of the action find it in the session (whose map of
@@ -84,7 +92,9 @@ def _plan_for_person(session: Session, signup: Signup) -> None:
     if action is not None:
         target = planner.action_target(session, action)
         planner.plan_target(session, target, only=signup.user_id)
-        for worker in planner.audience(session, "consenting_workers", target) if target else ():
+        # the workers of this volunteer (the others' were planned at their own clients' sign-ups)
+        clients = {signup.user_id} if signup.status == "confirmed" else set()
+        for worker in audiences.workers_of(session, action.org_id, clients) if target else ():
             planner.plan_target(session, target, only=worker)
 
 

@@ -126,8 +126,9 @@ def specs_for(session: Session, target: Target, rules: list[rn.RuleDef], *, now:
         expires = rn.expires_at(due, anchor)
         if not rn.worth_planning(due, expires, now):
             continue
-        recipients = audience(session, rule.audience, target)
-        if rule.template == "unfilled_tasks":
+        # for one person, ask about them alone: a busy action's whole audience is thousands of rows
+        recipients = audience(session, rule.audience, target, None if only is None else {only})
+        if rule.template == "unfilled_tasks" and recipients:
             recipients = recipients - _already_told(session, target) if has_free_places(session, target) else set()
         reason, payload = rule.reason(), rule_payload(rule, target, anchor)  # the same for every recipient
         for person in sorted(recipients if only is None else recipients & {only}):
