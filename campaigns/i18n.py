@@ -21,7 +21,7 @@ from babel import Locale, dates, lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, format_decimal, format_percent, get_locale, gettext
+from flask_babel import Babel, force_locale, format_decimal, format_percent, get_locale, gettext
 
 from campaigns.domain.text import N_, Text
 
@@ -46,6 +46,11 @@ def languages() -> list[tuple[str, str]]:
 
 def offered(code: str | None) -> str | None:
     return code if code in current_app.config["LANGUAGES"] else None
+
+
+def in_language_of(user):
+    """A block in `user`'s own language, where no login says it (a calendar feed opened by its secret link)."""
+    return force_locale(offered(user.locale) or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def preferred_locale() -> str:

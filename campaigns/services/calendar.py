@@ -12,11 +12,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from campaigns.db import transaction
 from campaigns.domain import rules_volunteering as rules
 from campaigns.domain.model import Action, Campaign, Signup, Task, User
+from campaigns.i18n import local_moment, word_list
 from campaigns.services import audit, security, volunteering
 
 #: link(kind, id) -> the absolute URL of the page of an action ("action") or a task ("task")
@@ -76,15 +78,15 @@ def _calendar(name: str, components: Iterable[icalendar.Component]) -> bytes:
 def _describe(action: Action, show_place: bool, extra: str = "") -> str:
     parts = [action.description, extra]
     if show_place and action.online_link:
-        parts.append(f"Online: {action.online_link}")
+        parts.append(_("Online: %(link)s", link=action.online_link))
     if not show_place and (action.address or action.online_link):
-        parts.append("The place is shared with confirmed volunteers.")
+        parts.append(_("The place is shared with confirmed volunteers."))
     if action.accessibility_notes:
-        parts.append(f"Accessibility: {action.accessibility_notes}")
+        parts.append(_("Accessibility: %(notes)s", notes=action.accessibility_notes))
     if action.interpreter_languages:
-        parts.append("Interpreters: " + ", ".join(action.interpreter_languages))
+        parts.append(_("Interpreters: %(languages)s", languages=word_list(action.interpreter_languages)))
     if action.content_note:
-        parts.append(f"Content note: {action.content_note}")
+        parts.append(_("Content note: %(note)s", note=action.content_note))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -137,16 +139,15 @@ def personal_feed(session: Session, user: User, *, host: str, link: Linker) -> b
     for action in actions:
         shifts = [_shift_line(t, action) for t in by_action[action.id]]  # type: ignore[index]
         components.append(action_event(action, host=host, link=link, show_place=True,
-                                       extra="Your part: " + "; ".join(shifts)))
-    return _calendar(f"My tasks · {user.display_name}", components)
+                                       extra=_("Your part: %(shifts)s", shifts="; ".join(shifts))))
+    return _calendar(_("My tasks · %(name)s", name=user.display_name), components)
 
 
 def _shift_line(task: Task, action: Action) -> str:
     if task.starts_at is None or task.ends_at is None:
         return task.title
-    zone = ZoneInfo(action.timezone)
-    return (f"{task.title} ({task.starts_at.astimezone(zone):%H:%M}–{task.ends_at.astimezone(zone):%H:%M} "
-            f"{action.timezone})")
+    start, end = (local_moment(moment, action.timezone, "time") for moment in (task.starts_at, task.ends_at))
+    return f"{task.title} ({start}–{end} {action.timezone})"
 
 
 def campaign_feed(session: Session, campaign: Campaign, *, viewer: User | None, host: str, link: Linker) -> bytes:

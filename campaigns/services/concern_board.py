@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func
 from sqlmodel import Session, col, or_, select
 
@@ -190,7 +191,7 @@ def export_csv(session: Session, *, org: Organisation, actor: User) -> str:
         count = visible_count(c.support_count, k)  # never the author's view: an export is for the group
         writer.writerow([_cell(v) for v in (
             c.id, c.title, c.description, " ".join(categories[c.id]), " ".join(c.tags), c.status,  # type: ignore[index]
-            count if count is not None else f"fewer than {k}",
+            count if count is not None else _("fewer than %(k)s", k=k),
             c.shared_at.isoformat() if c.shared_at else "", c.created_at.isoformat(), c.merged_into_id or "")])
     return out.getvalue()
 

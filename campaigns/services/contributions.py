@@ -224,7 +224,13 @@ def contributions_of(session: Session, user: User):
     return select(Contribution).where(Contribution.user_id == user.id).order_by(col(Contribution.id).desc())
 
 
-HISTORY_COLUMNS = ["date", "kind", "campaign", "what", "amount", "unit", "hours", "status"]
+#: the history's columns and words, in the reader's language when written (dates and numbers stay as a
+#: spreadsheet reads them)
+HISTORY_COLUMNS = [N_("date"), N_("kind"), N_("campaign"), N_("what"), N_("amount"), N_("unit"), N_("hours"),
+                   N_("status")]
+HISTORY_WORDS = {"task": N_("task"), "contribution": N_("contribution"), "attended": N_("attended"),
+                 "absent": N_("not recorded as attending"), "signed_up": N_("signed up"), "pending": N_("pending"),
+                 "verified": N_("verified"), "rejected": N_("rejected")}
 
 
 def history_rows(session: Session, user: User) -> list[list[str]]:
@@ -232,22 +238,25 @@ def history_rows(session: Session, user: User) -> list[list[str]]:
     rows: list[tuple[datetime, list]] = []
     for item in signups_with_context(session, user, statuses=("confirmed",)):
         when = item.starts_at or item.signup.confirmed_at or item.signup.queued_at
-        status = {"attended": "attended", "absent": "not recorded as attending"}.get(item.signup.attendance or "",
-                                                                                      "signed up")
-        rows.append((when, [when.date().isoformat(), "task", item.campaign.name, item.task.title, "", "", "",
-                            status]))
+        status = item.signup.attendance if item.signup.attendance in ("attended", "absent") else "signed_up"
+        rows.append((when, [when.date().isoformat(), _word("task"), item.campaign.name, item.task.title, "", "", "",
+                            _word(status)]))
     query = (select(Contribution, Goal, Campaign).join(Goal, col(Goal.id) == Contribution.goal_id)
              .join(Campaign, col(Campaign.id) == Contribution.campaign_id).where(Contribution.user_id == user.id))
     for contribution, goal, campaign in session.exec(query):
         rows.append((contribution.created_at, [
-            contribution.created_at.date().isoformat(), "contribution", campaign.name, goal.name,
-            f"{contribution.amount:g}", goal.unit, f"{contribution.hours:g}", contribution.status]))
+            contribution.created_at.date().isoformat(), _word("contribution"), campaign.name, goal.name,
+            f"{contribution.amount:g}", goal.unit, f"{contribution.hours:g}", _word(contribution.status)]))
     return [[rules.csv_safe(v) for v in row] for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def _word(code: str) -> str:
+    return _(HISTORY_WORDS[code]) if code in HISTORY_WORDS else code
 
 
 def history_csv(session: Session, user: User) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HISTORY_COLUMNS)
+    writer.writerow([_(column) for column in HISTORY_COLUMNS])
     writer.writerows(history_rows(session, user))
     return buffer.getvalue()

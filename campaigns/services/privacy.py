@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
@@ -71,7 +72,7 @@ def _memberships(session: Session, user: User) -> list[dict[str, Any]]:
 
 def _support_count(concern: Concern, k: int) -> int | str:
     # the k rule holds here too: a small count could single out a supporter
-    return concern.support_count if concern.support_count >= k else f"fewer than {k}"
+    return concern.support_count if concern.support_count >= k else _("fewer than %(k)s", k=k)
 
 
 def _concerns(session: Session, user: User) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import io
 from collections import defaultdict
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -107,7 +108,7 @@ def to_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    hidden = f"fewer than {report['k']}"
+    hidden = _("fewer than %(k)s", k=report["k"])
     for section, item, measure, value in _overview_rows(report.get("overview")):
         value = hidden if value is None and measure in PEOPLE_MEASURES else value
         writer.writerow(["", "", section, item, measure, _cell(value)])
@@ -147,7 +148,7 @@ def _campaign_rows(c: dict, k: int):
     for phase in rules.REFLECTION_PHASES:
         aggregate = c["empowerment"][phase]
         if aggregate is None:
-            yield "empowerment", phase, "answered", f"fewer than {k}"
+            yield "empowerment", phase, "answered", _("fewer than %(k)s", k=k)
             continue
         yield "empowerment", phase, "answered", aggregate["answered"]
         for item, values in aggregate["items"].items():

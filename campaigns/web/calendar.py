@@ -15,6 +15,7 @@ from flask_login import login_required
 from campaigns.auth import current_user
 from campaigns.db import get_session
 from campaigns.domain.model import Campaign, User
+from campaigns.i18n import in_language_of
 from campaigns.services import calendar, policy, volunteering
 
 bp = Blueprint("calendar", __name__)
@@ -46,7 +47,9 @@ def _feed_user(token: str) -> User:
 @bp.get("/calendar/<token>.ics")
 def personal_feed(token: str):
     user = _feed_user(token)
-    return _ics(calendar.personal_feed(get_session(), user, host=_host(), link=_link), "my-tasks.ics")
+    with in_language_of(user):  # no login: the feed owner's language
+        data = calendar.personal_feed(get_session(), user, host=_host(), link=_link)
+    return _ics(data, "my-tasks.ics")
 
 
 @bp.get("/calendar/<token>/campaigns/<int:campaign_id>.ics")
@@ -54,7 +57,8 @@ def member_campaign_feed(token: str, campaign_id: int):
     """A campaign's actions for a member, opened by their personal feed secret."""
     user = _feed_user(token)
     campaign = policy.campaign_for(get_session(), user, campaign_id)
-    data = calendar.campaign_feed(get_session(), campaign, viewer=user, host=_host(), link=_link)
+    with in_language_of(user):
+        data = calendar.campaign_feed(get_session(), campaign, viewer=user, host=_host(), link=_link)
     return _ics(data, f"campaign-{campaign.id}.ics")
 
 
