@@ -25,6 +25,7 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain import events as ev
 from campaigns.domain.model import Action, Guest, Membership, NotificationSettings, Organisation, Signup, Task, User
+from campaigns.domain.text import N_
 from campaigns.services import audit, contacts, messagebus, phones, signups, throttle
 from campaigns.services.errors import Conflict, Invalid, NotFound
 from campaigns.services.volunteering import locked
@@ -317,6 +318,6 @@ def stop_messages(session: Session, *, token: str) -> User:
         session.exec(update(Guest).where(Guest.user_id == user.id).values(channels=[]))  # type: ignore
         session.exec(update(Nudge).where(Nudge.recipient_id == user.id,  # type: ignore[call-overload]
                                          col(Nudge.status).in_(["planned", "failed"]))
-                     .values(status="skipped", skip_reason="They asked for no more messages"))
+                     .values(status="skipped", skip_reason=N_("They asked for no more messages")))
         audit.log(session, "guest_messages_stopped", target=f"user:{user.id}")
     return user

@@ -21,6 +21,7 @@ from campaigns import clock
 from campaigns.db import transaction
 from campaigns.domain import rules_progress as rules
 from campaigns.domain.model import EventRecord, Membership, Nudge, Organisation, Role, User, WebhookEndpoint
+from campaigns.domain.text import N_
 from campaigns.nudges import outbox as nudges
 from campaigns.nudges.channels.webhook import SECRET_PREFIX
 from campaigns.services import audit, policy
@@ -256,7 +257,7 @@ def _switch_off(session: Session, endpoint: WebhookEndpoint, reason: str) -> Non
     session.add(endpoint)
     session.exec(update(Nudge).where(  # type: ignore[call-overload]
         col(Nudge.endpoint_id) == endpoint.id, col(Nudge.status).in_(["planned", "failed"]))
-        .values(status="skipped", skip_reason="The endpoint was switched off"))
+        .values(status="skipped", skip_reason=N_("The endpoint was switched off")))
     audit.log(session, "webhook_switched_off", org_id=endpoint.org_id, target=f"webhook:{endpoint.id}",
               reason=reason)
 

@@ -12,6 +12,7 @@ from sqlalchemy import Row, func
 from sqlmodel import Session, col, select
 
 from campaigns.domain.model import Guest, Membership, NotificationSettings, Nudge, User
+from campaigns.domain.text import N_
 from campaigns.nudges.dispatch import care
 from campaigns.nudges.outbox import RELATIONSHIP_ENDED, among
 from campaigns.nudges.planning import planner
@@ -20,10 +21,10 @@ from campaigns.nudges.planning import rules as rn
 #: why someone no longer belongs to a rule's audience, in words for the delivery status page
 GONE = {
     "confirmed": RELATIONSHIP_ENDED,
-    "waitlisted": "They are no longer on the waiting list",
-    "members_without_signup": "They have signed up already, or left the campaign",
-    "coordinators": "They no longer coordinate this campaign",
-    "consenting_workers": "The client's consent has ended",
+    "waitlisted": N_("They are no longer on the waiting list"),
+    "members_without_signup": N_("They have signed up already, or left the campaign"),
+    "coordinators": N_("They no longer coordinate this campaign"),
+    "consenting_workers": N_("The client's consent has ended"),
 }
 
 
@@ -85,7 +86,7 @@ def assess(session: Session, rows: list[Row], now: datetime) -> dict[int, Assess
             continue
         reason = gone.reasons.get(row.id)
         if row.org_id is not None and (row.org_id, user.id) not in members:
-            reason = "They are no longer a member of the group"
+            reason = N_("They are no longer a member of the group")
         had = tuple(sent.get((user.id, row.channel), ()))
         key = (user.is_active, user.erased_at, user.timezone, user.mobile is not None,
                _settings_key(settings.get(user.id)), had, reason)
@@ -192,5 +193,5 @@ def _gone(session: Session, rows: list[Row]) -> _Gone:
             if key not in free:
                 free[key] = planner.has_free_places(session, targets[key])
             if not free[key]:
-                reasons[row.id] = "Every place is taken now"
+                reasons[row.id] = N_("Every place is taken now")
     return _Gone(targets, reasons)

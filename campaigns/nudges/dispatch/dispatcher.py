@@ -29,6 +29,7 @@ from sqlmodel import Session
 from campaigns import clock
 from campaigns.db import is_sqlite, transaction
 from campaigns.domain.model import Nudge
+from campaigns.domain.text import N_
 from campaigns.nudges import messages
 from campaigns.nudges.channels import Undeliverable
 from campaigns.nudges.dispatch import care, checks
@@ -277,7 +278,7 @@ def recover_leases(session: Session) -> int:
     """Hand back nudges whose sender died mid-send: one attempt counted, retried at once (or dead)."""
     now = clock.now()
     expired = (_table.c.status == "sending") & (_table.c.lease_expires_at < now)
-    message = "The sender stopped before it finished; retried"
+    message = N_("The sender stopped before it finished; retried")
     with transaction(session):
         dead = session.exec(update(_table).where(expired, _table.c.attempts + 1 >= rn.MAX_ATTEMPTS)  # type: ignore
                             .values(status="dead", attempts=_table.c.attempts + 1, last_error=message,

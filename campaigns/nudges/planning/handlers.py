@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.domain import events as ev
 from campaigns.domain.model import Action, Campaign, EventRecord, Goal, Signup, Task
+from campaigns.domain.text import N_
 from campaigns.nudges.outbox import RELATIONSHIP_ENDED, plan_many, skip_planned
 from campaigns.nudges.planning import audiences, planner
 from campaigns.nudges.planning import rules as rn
@@ -166,7 +167,7 @@ def on_action_cancelled(session: Session, event: ev.ActionCancelled, _row: Event
     if action is None:
         return
     task_ids = list(session.exec(select(Task.id).where(Task.action_id == action.id)))
-    reason = "The action was cancelled"
+    reason = N_("The action was cancelled")
     skip_planned(session, reason=reason, subject_type="action", subject_ids=[action.id], kinds=_ANCHORED_KINDS)
     skip_planned(session, reason=reason, subject_type="task", subject_ids=task_ids)
     # whoever was on it a moment ago: the cancel use case may have cancelled their sign-ups just before
@@ -251,4 +252,4 @@ def on_campaign_stage_changed(session: Session, event: ev.CampaignStageChanged, 
 
         session.exec(update(Nudge).where(Nudge.campaign_id == event.campaign_id,  # type: ignore[call-overload]
                                          col(Nudge.status).in_(["planned", "failed"]))
-                     .values(status="skipped", skip_reason="The campaign has closed"))
+                     .values(status="skipped", skip_reason=N_("The campaign has closed")))

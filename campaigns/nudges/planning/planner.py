@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from campaigns import clock
 from campaigns.db import remembered, transaction
 from campaigns.domain.model import Action, Campaign, Goal, Nudge, Signup, Task
+from campaigns.domain.text import N_
 from campaigns.nudges.outbox import NudgeSpec, anchor_checksum, plan_many, revive, with_texts
 from campaigns.nudges.planning import rules as rn
 from campaigns.nudges.planning.audiences import audience, coordinators, has_free_places  # noqa: F401 (used by others)
@@ -187,20 +188,26 @@ def anchor_kind(kind: str, payload: dict) -> str | None:
     return found if found in rn.ANCHOR_SUBJECT else None
 
 
+#: why a nudge's subject no longer takes it, by the subject's kind (stored as the English msgid, shown translated)
+SUBJECT_GONE = {"action": N_("The action was cancelled"), "task": N_("The task is gone"),
+                "signup": N_("The sign-up is gone"), "campaign": N_("The campaign is gone"),
+                "goal": N_("The goal is gone")}
+
+
 def stale_reason(target: Target | None, subject_type: str, kind: str, payload: dict,
                  checksum: str | None) -> str | None:
     """Why a nudge no longer fits its subject: the action was cancelled or moved, the deadline changed."""
     if kind == "action_cancelled":
         return None
     if target is None:
-        return "The action was cancelled" if subject_type == "action" else f"The {subject_type} is gone"
+        return SUBJECT_GONE.get(subject_type, N_("What it was about is gone"))
     which = anchor_kind(kind, payload)
     if which is None or checksum is None:
         return None
     if which not in target.anchors:
-        return f"Its {which.replace('_', ' ')} was removed"
+        return N_("The moment it was timed from was removed")
     if target.checksum(which) != checksum:
-        return "The action moved" if target.subject_type == "action" else "The date it was about changed"
+        return N_("The action moved") if target.subject_type == "action" else N_("The date it was about changed")
     return None
 
 
